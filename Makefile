@@ -1,0 +1,38 @@
+# Two commands do everything on a fresh machine with Python 3.11+:
+#   make book   set up .venv, build the book (every chapter executed), print where it is
+#   make test   set up .venv, run the whole test suite (what CI runs)
+# Also: make lab (JupyterLab on the exercises), make exercises (regenerate exercises/).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: book test lab exercises clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "error: this book needs Python 3.11 or newer as '$(PYTHON)';" \
+	       "found: $$($(PYTHON) --version 2>&1 || echo 'no such command')." \
+	       "Install Python 3.11+, or run e.g. 'make $(MAKECMDGOALS) PYTHON=python3.11'." >&2; \
+	  exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)
+	@PATH="$(CURDIR)/$(BIN):$$PATH" bash tools/run_tests.sh
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab exercises/
+
+exercises: $(STAMP)
+	$(BIN)/python tools/make_exercises.py
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache

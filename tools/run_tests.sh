@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole test suite, stage by stage; `make test` runs it inside .venv.
+# Every stage runs even if an earlier one fails; the last line sums up, pytest's way.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+failed=()
+start=$SECONDS
+
+stage() {
+  local name=$1; shift
+  local t0=$SECONDS
+  echo
+  echo "==================== $name ===================="
+  if "$@"; then
+    echo "---- $name: ok ($((SECONDS - t0)) s)"
+  else
+    echo "---- $name: FAILED ($((SECONDS - t0)) s)"
+    failed+=("$name")
+  fi
+}
+
+stage "ruff" bash -c "ruff check . && ruff format --check ."
+stage "exercises in sync" python tools/make_exercises.py --check
+stage "unit tests" python -m pytest tests
+stage "notebooks (nbval)" python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider \
+  book solutions exercises
+stage "book build" jupyter-book build . -W -n --keep-going
+
+elapsed=$((SECONDS - start))
+echo
+if [ ${#failed[@]} -eq 0 ]; then
+  echo "==================== 5 stages passed in ${elapsed}s ===================="
+else
+  echo "==================== ${#failed[@]} failed: ${failed[*]}; in ${elapsed}s ===================="
+  exit 1
+fi

@@ -10,6 +10,10 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: book test lab exercises clean
 
+# numpy's OpenBLAS spawns a thread per core for every small matrix product; on a 2-core
+# machine that is slower than one thread for the book's sizes. torch has its own pool.
+export OPENBLAS_NUM_THREADS ?= 1
+
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
 	  echo "error: this book needs Python 3.11 or newer as '$(PYTHON)';" \

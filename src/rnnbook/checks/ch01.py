@@ -1,0 +1,516 @@
+"""Checkers for chapter 01, *Sequence data*.
+
+Each checker runs the reader's answer on cases built to expose one plausible mistake at a
+time and names that mistake when it sees it:
+
+========  ===============================  ============================================
+exercise  checker                          mistakes it recognises
+========  ===============================  ============================================
+1.1       :func:`check_vocabulary`         case kept, punctuation kept, vocabulary in
+                                           order of appearance instead of sorted, ids
+                                           from 1, repeated words given two ids, encode
+                                           off by one, unknown word not a ValueError
+1.2       :func:`check_one_hot`            (V, T) instead of (T, V), a word missing,
+                                           the 1 one column off, integer or boolean
+                                           dtype, entries other than 0 and 1, ids
+                                           outside 0..V-1 accepted (negative ids wrap)
+1.3       :func:`check_rnn_types`          many-to-one vs many-to-many, equal vs
+                                           different lengths, one-to-many vs
+                                           many-to-one, unknown type names
+1.4       :func:`check_fit_window`         padding at the front, keeping the last
+                                           tokens, window one too short, input
+                                           modified in place, wrong pad value
+1.5       :func:`check_parameter_counts`   missing biases or output layer, width
+                                           factor forgotten, W_hh left out or counted
+                                           as H·V
+========  ===============================  ============================================
+
+Conventions of exercise 1.1: words are lowercased, punctuation is dropped, the vocabulary
+holds each distinct word once, sorted alphabetically, with ids 0, 1, …, V−1.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from rnnbook.checks._feedback import call, fail, passed
+from rnnbook.data.toy import HARRY_POTTER
+
+__all__ = [
+    "RNN_TYPES",
+    "TASKS",
+    "check_fit_window",
+    "check_one_hot",
+    "check_parameter_counts",
+    "check_rnn_types",
+    "check_vocabulary",
+]
+
+# --------------------------------------------------------------------------- 1.1
+
+_SENTENCES = (
+    HARRY_POTTER,
+    "Yesterday, Harry Potter met Hermione Granger.",
+    "There is nothing to like in this movie!",
+    "The cat sat on the mat; the dog sat on the cat.",
+)
+
+
+def _tokens(text: str) -> list[str]:
+    """Reference tokeniser of exercise 1.1: lowercase words, punctuation dropped."""
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def _show(tokens: Any) -> str:
+    return repr(list(tokens)) if isinstance(tokens, list | tuple) else repr(tokens)
+
+
+def check_vocabulary(
+    tokenize: Callable[[str], list[str]],
+    build_vocabulary: Callable[[list[str]], dict[str, int]],
+    encode: Callable[[list[str], dict[str, int]], Any],
+) -> None:
+    """Exercise 1.1: tokenise a sentence, build its vocabulary, encode it as ids.
+
+    ``tokenize(text) -> list[str]`` lowercases and drops punctuation;
+    ``build_vocabulary(tokens) -> dict[str, int]`` maps each distinct word to its position in
+    the sorted list of distinct words (ids 0..V-1); ``encode(tokens, vocab) -> ids`` gives the
+    ``(T,)`` ids and raises ``ValueError`` for a word not in ``vocab``.
+    """
+    ex = "1.1"
+    for text in _SENTENCES:
+        expected = _tokens(text)
+        got = call(ex, tokenize, text)
+        if not isinstance(got, list | tuple) or not all(isinstance(w, str) for w in got):
+            fail(ex, f"tokenize({text!r}) should return a list of strings, got {_show(got)}.")
+        got = list(got)
+        if got == expected:
+            continue
+        punct = [w for w in got if re.search(r"[^\w]", w)]
+        if punct:
+            fail(
+                ex,
+                f"tokenize({text!r}) kept punctuation: {punct}. Drop it, so that "
+                f"'spell.' becomes 'spell' and '.' is not a token.",
+            )
+        upper = [w for w in got if w != w.lower()]
+        if upper:
+            fail(
+                ex,
+                f"tokenize({text!r}) kept capitals: {upper}. Lowercase every word, so "
+                "that 'Harry' and 'harry' are the same vocabulary entry.",
+            )
+        if len(got) != len(expected):
+            fail(
+                ex,
+                f"tokenize({text!r}) returned {len(got)} tokens {got}, expected "
+                f"{len(expected)}: {expected}.",
+            )
+        fail(ex, f"tokenize({text!r}) returned {got}, expected {expected}.")
+
+    for text in _SENTENCES:
+        tokens = _tokens(text)
+        words = sorted(set(tokens))
+        expected = {w: i for i, w in enumerate(words)}
+        got = call(ex, build_vocabulary, list(tokens))
+        if not isinstance(got, Mapping):
+            fail(ex, f"build_vocabulary should return a dict word -> id, got {type(got).__name__}.")
+        got = dict(got)
+        if set(got) != set(words):
+            missing, extra = sorted(set(words) - set(got)), sorted(set(got) - set(words))
+            fail(
+                ex,
+                f"the vocabulary of {tokens} should hold exactly the words {words}; "
+                f"missing {missing}, unexpected {extra}.",
+            )
+        ids = [got[w] for w in words]
+        if sorted(ids) != list(range(len(words))):
+            if sorted(ids) == list(range(1, len(words) + 1)):
+                fail(
+                    ex,
+                    "the ids start at 1; number them 0, 1, ..., V-1 so that an id is "
+                    "also a row/column index of a numpy array.",
+                )
+            fail(
+                ex,
+                f"the vocabulary of {tokens} has V = {len(words)} distinct words, so "
+                f"its ids should be 0..{len(words) - 1} each used once; got "
+                f"{sorted(ids)}. Did a repeated word get an id of its own?",
+            )
+        if got != expected:
+            first = min(w for w in words if got[w] != expected[w])
+            order = sorted(got, key=got.get)
+            fail(
+                ex,
+                f"ids should follow alphabetical order: expected {first!r} -> "
+                f"{expected[first]}, got {got[first]}. Your order: {order}; sort the "
+                "distinct words first.",
+            )
+
+    for text in _SENTENCES:
+        tokens = _tokens(text)
+        vocab = {w: i for i, w in enumerate(sorted(set(tokens)))}
+        expected = np.array([vocab[w] for w in tokens])
+        got = np.asarray(call(ex, encode, list(tokens), dict(vocab)))
+        if got.shape != expected.shape:
+            fail(
+                ex,
+                f"encode of the {len(tokens)} tokens {tokens} returned shape {got.shape}, "
+                f"expected ({len(tokens)},): one id per token, repeated words included.",
+            )
+        if not np.issubdtype(got.dtype, np.integer):
+            fail(ex, f"encode should return integer ids, got dtype {got.dtype}.")
+        if not np.array_equal(got, expected):
+            diff = got - expected
+            if np.all(diff == diff[0]) and diff[0] != 0:
+                fail(
+                    ex,
+                    f"every id from encode is off by {int(diff[0]):+d}: expected "
+                    f"{expected.tolist()}, got {got.tolist()}.",
+                )
+            t = int(np.flatnonzero(got != expected)[0])
+            fail(
+                ex,
+                f"encode gives id {int(got[t])} to token {t} ({tokens[t]!r}), expected "
+                f"{int(expected[t])}.",
+            )
+
+    vocab = {w: i for i, w in enumerate(sorted(set(_tokens(HARRY_POTTER))))}
+    try:
+        encode(["harry", "met", "hermione"], dict(vocab))
+    except ValueError as err:
+        if "met" not in str(err):
+            fail(
+                ex,
+                f"encode raised ValueError({str(err)!r}) for the unknown word 'met'; "
+                "say which word is unknown in the message.",
+            )
+    except Exception as err:  # any other exception is the mistake to name
+        fail(
+            ex,
+            f"encode raised {type(err).__name__} for the unknown word 'met'; raise a "
+            "ValueError naming the word instead.",
+        )
+    else:
+        fail(
+            ex,
+            "encode(['harry', 'met', 'hermione'], vocab) should raise ValueError: 'met' "
+            "is not in the vocabulary of the Harry Potter sentence.",
+        )
+    passed(
+        ex,
+        f"tokens, vocabulary and ids are right (V = {len(vocab)} for the Harry Potter sentence).",
+    )
+
+
+# --------------------------------------------------------------------------- 1.2
+
+
+def check_one_hot(one_hot: Callable[[Any, int], np.ndarray]) -> None:
+    """Exercise 1.2: ``one_hot(ids, V) -> X`` of shape ``(T, V)``, float, ``X[t, ids[t]] = 1``.
+
+    Ids outside ``0..V-1`` (negative ones included) raise ``ValueError``.
+    """
+    ex = "1.2"
+    cases = [
+        (np.array([2, 0, 2, 1]), 5),  # T != V and a repeated id: exposes transposes
+        (np.array([3, 4, 0, 7, 5, 2, 6, 8, 1]), 9),  # the Harry Potter ids (T = V = 9)
+        (np.array([0]), 3),
+        (np.array([4, 4, 4, 0, 1, 2]), 6),
+    ]
+    for ids, V in cases:
+        T = len(ids)
+        X = call(ex, one_hot, ids.copy(), V)
+        name = f"one_hot({ids.tolist()}, V={V})"
+        if not isinstance(X, np.ndarray):
+            fail(ex, f"{name} should return a numpy array, got {type(X).__name__}.")
+        if X.shape != (T, V):
+            if X.shape == (V, T):
+                fail(
+                    ex,
+                    f"{name} has shape {X.shape}, expected (T, V) = {(T, V)}: one row per "
+                    "time step, one column per vocabulary entry. You built the transpose.",
+                )
+            if X.ndim == 2 and X.shape[1] == V and X.shape[0] != T:
+                fail(
+                    ex,
+                    f"{name} has {X.shape[0]} rows, expected T = {T}: one row per word; "
+                    "a word is missing or extra.",
+                )
+            fail(ex, f"{name} has shape {X.shape}, expected (T, V) = {(T, V)}.")
+        if not np.issubdtype(X.dtype, np.floating):
+            fail(
+                ex,
+                f"{name} has dtype {X.dtype}; use a floating dtype (float32 or float64), "
+                "because the network multiplies it by real-valued weights.",
+            )
+        bad = ~np.isin(X, (0.0, 1.0))
+        if bad.any():
+            t, v = (int(i) for i in np.argwhere(bad)[0])
+            fail(
+                ex,
+                f"{name} has the value {X[t, v]:g} at row {t}, column {v}; a one-hot "
+                "array holds only 0 and 1.",
+            )
+        for t in range(T):
+            ones = np.flatnonzero(X[t])
+            if len(ones) != 1:
+                fail(
+                    ex,
+                    f"row {t} of {name} has {len(ones)} ones, expected exactly one "
+                    f"(in column {int(ids[t])}).",
+                )
+            if ones[0] != ids[t]:
+                shift = int(ones[0] - ids[t])
+                hint = " off by one?" if abs(shift) == 1 else ""
+                fail(
+                    ex,
+                    f"row {t} of {name} has its 1 in column {int(ones[0])}, expected "
+                    f"column {int(ids[t])} (the id of word {t}):{hint}".rstrip(":"),
+                )
+    for ids, V, why in (
+        (np.array([0, 5, 1]), 5, "5 is not in 0..4"),
+        (np.array([0, -1]), 5, "-1 is not an id; numpy would wrap it to 4"),
+    ):
+        try:
+            X = one_hot(ids.copy(), V)
+        except ValueError:
+            continue
+        except Exception as err:  # any other exception is the mistake to name
+            fail(
+                ex,
+                f"one_hot({ids.tolist()}, V={V}) raised {type(err).__name__}; check the "
+                f"ids yourself and raise a ValueError saying which id is out of range ({why}).",
+            )
+        fail(
+            ex,
+            f"one_hot({ids.tolist()}, V={V}) should raise ValueError ({why}), but it "
+            f"returned an array of shape {getattr(X, 'shape', None)}.",
+        )
+    passed(ex, "one-hot arrays have shape (T, V), one 1 per row, in the right column.")
+
+
+# --------------------------------------------------------------------------- 1.3
+
+RNN_TYPES: tuple[str, ...] = (
+    "one-to-one",
+    "one-to-many",
+    "many-to-one",
+    "many-to-many-equal",
+    "many-to-many-different",
+)
+
+#: The tasks of exercise 1.3: name -> description.
+TASKS: dict[str, str] = {
+    "digit recognition": "a single 28x28 image of a handwritten digit -> which digit it is",
+    "image captioning": "one photo -> a sentence describing it",
+    "spam filtering": "the words of an e-mail -> spam or not spam",
+    "part-of-speech tagging": "a sentence -> a tag (noun, verb, ...) for every word",
+    "speech to text": "audio frames (100 per second) -> the words that were spoken",
+    "melody from a genre": "a genre label such as 'jazz' -> a sequence of notes",
+    "frame-level video labelling": "video frames -> an action label for every frame",
+    "weather forecast": "hourly temperatures of the last 7 days -> tomorrow's maximum",
+    "gene annotation": "a DNA sequence -> for every base, inside a gene or not",
+    "summarisation": "a news article -> a three-sentence summary",
+}
+
+_ANSWERS: dict[str, tuple[str, str]] = {
+    "digit recognition": ("one-to-one", "one fixed-size input, one output, no sequence"),
+    "image captioning": ("one-to-many", "one input (the image), a sequence of words out"),
+    "spam filtering": ("many-to-one", "it reads many words and outputs one label"),
+    "part-of-speech tagging": ("many-to-many-equal", "one tag per word, so T_y = T_x"),
+    "speech to text": (
+        "many-to-many-different",
+        "hundreds of audio frames become a few "
+        "words: T_y differs from T_x and the outputs are not aligned",
+    ),
+    "melody from a genre": ("one-to-many", "one label in, a sequence of notes out"),
+    "frame-level video labelling": ("many-to-many-equal", "one label per frame, T_y = T_x"),
+    "weather forecast": ("many-to-one", "168 hourly values in, one number out"),
+    "gene annotation": ("many-to-many-equal", "one label per base, T_y = T_x"),
+    "summarisation": (
+        "many-to-many-different",
+        "the summary is shorter than the article and is written after reading it",
+    ),
+}
+
+
+def _normalise(label: Any) -> str:
+    text = str(label).strip().lower()
+    text = re.sub(r"[\s_]+", "-", text)
+    return re.sub(r"-+", "-", text.replace("(", "").replace(")", "")).strip("-")
+
+
+def check_rnn_types(answers: Mapping[str, str]) -> None:
+    """Exercise 1.3: ``answers`` maps each task of :data:`TASKS` to one of :data:`RNN_TYPES`.
+
+    Names are compared after lowercasing and turning spaces and underscores into hyphens.
+    """
+    ex = "1.3"
+    if not isinstance(answers, Mapping):
+        fail(ex, f"answers should be a dict task -> type, got {type(answers).__name__}.")
+    missing = [t for t in TASKS if t not in answers]
+    if missing:
+        fail(ex, f"no answer for {missing}; give one of {list(RNN_TYPES)} for every task.")
+    extra = [t for t in answers if t not in TASKS]
+    if extra:
+        fail(ex, f"unknown tasks {extra}; the tasks are {list(TASKS)}.")
+    unknown = {t: a for t, a in answers.items() if _normalise(a) not in RNN_TYPES}
+    if unknown:
+        task, label = next(iter(unknown.items()))
+        fail(ex, f"{label!r} (for {task!r}) is not one of the five types {list(RNN_TYPES)}.")
+    wrong = []
+    for task, (expected, why) in _ANSWERS.items():
+        got = _normalise(answers[task])
+        if got != expected:
+            wrong.append(f"{task!r} is {expected}, not {got}: {why}")
+    if wrong:
+        fail(ex, f"{len(wrong)} of {len(TASKS)} wrong. " + "; ".join(wrong) + ".")
+    passed(ex, f"all {len(TASKS)} tasks have the right RNN type.")
+
+
+# --------------------------------------------------------------------------- 1.4
+
+
+def check_fit_window(fit_window: Callable[..., np.ndarray]) -> None:
+    """Exercise 1.4: ``fit_window(ids, width, pad_id=0) -> (width,)`` int array.
+
+    A sequence longer than ``width`` keeps its first ``width`` ids; a shorter one is padded
+    at the end with ``pad_id``. The input is not modified; ``width < 1`` raises ``ValueError``.
+    """
+    ex = "1.4"
+    cases = [
+        (np.array([5, 6, 7]), 6, 0),
+        (np.array([5, 6, 7, 8, 9, 3, 4]), 4, 0),
+        (np.array([1, 2, 3, 4]), 4, 0),
+        (np.array([2, 3]), 5, 9),
+        (np.array([], dtype=np.int64), 3, 0),
+    ]
+    for ids, width, pad_id in cases:
+        original = ids.copy()
+        kept = ids[:width]
+        expected = np.concatenate([kept, np.full(width - len(kept), pad_id)]).astype(np.int64)
+        got = call(ex, fit_window, ids, width, pad_id=pad_id)
+        name = f"fit_window({original.tolist()}, width={width}, pad_id={pad_id})"
+        if not np.array_equal(ids, original):
+            fail(ex, f"{name} modified its input to {ids.tolist()}; return a new array.")
+        got = np.asarray(got)
+        if got.shape != (width,):
+            fail(
+                ex,
+                f"{name} returned shape {got.shape}, expected ({width},): the window "
+                "always has exactly `width` positions.",
+            )
+        if np.array_equal(got, expected):
+            continue
+        front = np.concatenate([np.full(width - len(kept), pad_id), kept])
+        if np.array_equal(got, front):
+            fail(
+                ex,
+                f"{name} returned {got.tolist()}: you padded at the front; pad at the "
+                f"end, expected {expected.tolist()}.",
+            )
+        if len(original) > width and np.array_equal(got, original[-width:]):
+            fail(
+                ex,
+                f"{name} returned {got.tolist()}: you kept the last {width} ids; keep "
+                f"the first {width}, expected {expected.tolist()}.",
+            )
+        if len(kept) < width and np.array_equal(got[: len(kept)], kept):
+            fail(
+                ex,
+                f"{name} returned {got.tolist()}: pad with pad_id={pad_id}, expected "
+                f"{expected.tolist()}.",
+            )
+        fail(ex, f"{name} returned {got.tolist()}, expected {expected.tolist()}.")
+    try:
+        fit_window(np.array([1, 2]), 0)
+    except ValueError:
+        pass
+    else:
+        fail(
+            ex,
+            "fit_window(ids, width=0) should raise ValueError: a window needs at least "
+            "one position.",
+        )
+    passed(ex, "sequences are truncated at the end and padded at the end.")
+
+
+# --------------------------------------------------------------------------- 1.5
+
+
+def _count_mistake(got: int, expected: int, named: dict[str, int]) -> str:
+    """The explanation of the first mistake in ``named`` (message -> count) that gives ``got``."""
+    for message, value in named.items():
+        if value != expected and got == value:
+            return message
+    return ""
+
+
+def check_parameter_counts(
+    window_net_parameters: Callable[[int, int, int], int],
+    rnn_parameters: Callable[[int, int], int],
+) -> None:
+    """Exercise 1.5: count the weights and biases of the two models of the chapter.
+
+    ``window_net_parameters(width, V, H)``: a one-hot window of ``width`` words of size ``V``,
+    flattened, a hidden layer of ``H`` units and one output unit, each layer with weights
+    and biases. ``rnn_parameters(V, H)``: ``W_xh (H, V)``, ``W_hh (H, H)``, ``b_h (H,)``,
+    ``W_hy (1, H)``, ``b_y (1,)``.
+    """
+    ex = "1.5"
+    for width, V, H in ((1, 4, 8), (16, 4, 32), (50, 10_000, 100)):
+        first = width * V * H
+        expected = first + H + H + 1
+        got = call(ex, window_net_parameters, width, V, H)
+        name = f"window_net_parameters(width={width}, V={V}, H={H})"
+        if not isinstance(got, int | np.integer):
+            fail(ex, f"{name} should return an int, got {type(got).__name__} {got!r}.")
+        if got == expected:
+            continue
+        hint = _count_mistake(
+            int(got),
+            expected,
+            {
+                "the first layer has one weight per (position, word, hidden unit): width·V·H, "
+                "not V·H": V * H + H + H + 1,
+                "you are H + 1 short: the two biases, or the output layer (H weights, 1 bias), "
+                "are missing": first + H,
+                "both biases are missing": first + H,
+                "the hidden-layer bias (H values) is missing": first + H + 1,
+                "the output bias (1 value) is missing": first + H + H,
+            },
+        )
+        fail(ex, f"{name} returned {got}, expected {expected}" + (f": {hint}." if hint else "."))
+
+    for V, H in ((4, 8), (4, 32), (10_000, 100)):
+        expected = H * V + H * H + H + H + 1
+        got = call(ex, rnn_parameters, V, H)
+        name = f"rnn_parameters(V={V}, H={H})"
+        if not isinstance(got, int | np.integer):
+            fail(ex, f"{name} should return an int, got {type(got).__name__} {got!r}.")
+        if got == expected:
+            continue
+        hint = _count_mistake(
+            int(got),
+            expected,
+            {
+                "W_hh (H x H) is missing": H * V + H + H + 1,
+                "W_hh has shape (H, H), so H·H weights, not H·V": 2 * H * V + H + H + 1,
+                "you are H + 1 short: the biases b_h and b_y, or the output layer W_hy, b_y, "
+                "are missing": H * V + H * H + H,
+                "the bias b_h (H values) is missing": H * V + H * H + H + 1,
+                "the output bias b_y is missing": H * V + H * H + H + H,
+            },
+        )
+        fail(ex, f"{name} returned {got}, expected {expected}" + (f": {hint}." if hint else "."))
+    wide = window_net_parameters(100, 10_000, 100)
+    passed(
+        ex,
+        f"with V = 10,000 and H = 100, a 100-word window net has {wide:,} parameters, "
+        f"the recurrent net {rnn_parameters(10_000, 100):,} for any length.",
+    )

@@ -1,0 +1,134 @@
+"""Forward + backward time of LSTM implementations, measured side by side in one run.
+
+    python benchmarks/bench_lstm.py                # CPU (2 threads); GPU too when present
+    python benchmarks/bench_lstm.py --compile      # also torch.compile on the CPU (slow to compile)
+    python benchmarks/bench_lstm.py --T 100 --N 64 --D 64 --H 256 --rounds 15
+
+Rows (one layer, one direction, float32, loss = sum of outputs):
+
+* naive per-gate loop: every step computes each gate with its own two matrix products,
+  ``σ(W_xi x_t + W_hi h + b_i)``, ... — eight small products per step.
+* hoisted eager: ``rnnbook.nn.LSTM`` — ``X W_ih^T + b`` for all steps in one product, the
+  four gates in one ``(N, 4H)`` product per step.
+* compiled: ``torch.compile`` of ``rnnbook.nn.LSTM`` (CPU only with ``--compile``; on the GPU
+  ``mode="reduce-overhead"``, which replays the whole unrolled time loop as CUDA graphs).
+* torch.nn.LSTM: oneDNN on the CPU, cuDNN on the GPU; the reference of every ratio.
+
+Variants run in interleaved rounds (so a busy machine slows them alike); the table gives
+the median and the minimum over rounds, each with its ratio to torch.nn.LSTM's.
+"""
+
+import argparse
+import statistics
+import time
+
+import torch
+from torch import nn
+
+from rnnbook.nn import LSTM
+
+
+class NaiveLSTM(nn.Module):
+    """The textbook loop: separate weights per gate, two products per gate per step."""
+
+    def __init__(self, reference: LSTM):
+        super().__init__()
+        # split torch's stacked [i, f, g, o] blocks into one weight per gate
+        self.w_x = nn.ParameterList(p.detach().clone() for p in reference.weight_ih_l0.chunk(4))
+        self.w_h = nn.ParameterList(p.detach().clone() for p in reference.weight_hh_l0.chunk(4))
+        bias = (reference.bias_ih_l0 + reference.bias_hh_l0).detach()
+        self.b = nn.ParameterList(p.clone() for p in bias.chunk(4))
+
+    def forward(self, x):
+        h = c = x.new_zeros(x.shape[1], self.w_h[0].shape[1])
+        outputs = []
+        for x_t in x:
+            i, f, g, o = (
+                x_t @ wx.T + h @ wh.T + b
+                for wx, wh, b in zip(self.w_x, self.w_h, self.b, strict=True)
+            )
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+            h = torch.sigmoid(o) * torch.tanh(c)
+            outputs.append(h)
+        return torch.stack(outputs), (h, c)
+
+
+def _sync(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def _step(model, x, device, cudagraphs=False):
+    """One forward + backward; returns seconds."""
+    _sync(device)
+    start = time.perf_counter()
+    if cudagraphs:
+        torch.compiler.cudagraph_mark_step_begin()
+    output, _ = model(x)
+    output.sum().backward()
+    _sync(device)
+    return time.perf_counter() - start
+
+
+def measure(device, args, compiled_mode):
+    """{row name: (median seconds, min seconds, compile seconds or None)} for one device."""
+    torch.manual_seed(0)
+    ours = LSTM(args.D, args.H).to(device)
+    reference = nn.LSTM(args.D, args.H).to(device)
+    reference.load_state_dict(ours.state_dict())
+    rows = {"naive per-gate loop": NaiveLSTM(ours), "hoisted eager (rnnbook.nn.LSTM)": ours}
+    compile_seconds = {}
+    x = torch.randn(args.T, args.N, args.D, device=device, requires_grad=True)
+    if compiled_mode is not None:
+        name = f"compiled ({compiled_mode})"
+        twin = LSTM(args.D, args.H).to(device)
+        twin.load_state_dict(ours.state_dict())
+        rows[name] = torch.compile(twin, mode=compiled_mode)
+        start = time.perf_counter()
+        for _ in range(3):  # the first calls compile (and record the CUDA graphs)
+            _step(rows[name], x, device, cudagraphs=compiled_mode == "reduce-overhead")
+        compile_seconds[name] = time.perf_counter() - start
+    rows["torch.nn.LSTM"] = reference
+    graphs = {name: compiled_mode == "reduce-overhead" and name in compile_seconds for name in rows}
+    times = {name: [] for name in rows}
+    for name, model in rows.items():  # warm-up
+        _step(model, x, device, graphs[name])
+    for _ in range(args.rounds):
+        for name, model in rows.items():
+            times[name].append(_step(model, x, device, graphs[name]))
+    return {
+        name: (statistics.median(t), min(t), compile_seconds.get(name)) for name, t in times.items()
+    }
+
+
+def report(title, results):
+    base_median, base_min, _ = results["torch.nn.LSTM"]
+    print(f"\n{title}")
+    header = ("median ms", "ratio", "min ms", "ratio", "compile s")
+    print(f"{'implementation':<34}" + "".join(f"{h:>11}" for h in header))
+    for name, (median, fastest, compile_s) in results.items():
+        cells = [1e3 * median, median / base_median, 1e3 * fastest, fastest / base_min]
+        line = f"{name:<34}" + "".join(f"{c:>11.2f}" for c in cells)
+        print(line + (f"{compile_s:>11.1f}" if compile_s is not None else ""))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    for name, default in (("T", 100), ("N", 64), ("D", 64), ("H", 256), ("rounds", 15)):
+        parser.add_argument(f"--{name}", type=int, default=default)
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads (default 2)")
+    parser.add_argument("--compile", action="store_true", help="add torch.compile on the CPU")
+    parser.add_argument("--no-gpu", action="store_true", help="skip the GPU section")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    shape = f"T={args.T} N={args.N} D={args.D} H={args.H} float32"
+    cpu = measure(torch.device("cpu"), args, "default" if args.compile else None)
+    report(f"CPU, {args.threads} threads, {shape}; ratio = time / torch.nn.LSTM (oneDNN)", cpu)
+    if torch.cuda.is_available() and not args.no_gpu:
+        gpu = measure(torch.device("cuda"), args, "reduce-overhead")
+        name = torch.cuda.get_device_name()
+        report(f"GPU {name}, {shape}; ratio = time / torch.nn.LSTM (cuDNN)", gpu)
+
+
+if __name__ == "__main__":
+    main()

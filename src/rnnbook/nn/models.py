@@ -1,0 +1,389 @@
+"""Sequence models built from the recurrent layers of :mod:`rnnbook.nn.layers`.
+
+All models are time-major: token ids ``(T, N)`` or real features ``(T, N, D)``. The
+recurrent part is chosen by ``cell`` in ``{"rnn", "lstm", "gru"}``. A recurrent state is a
+tensor ``(num_layers * num_directions, N, H)``, or for the LSTM a pair ``(h, c)`` of them.
+
+Every model keeps its constructor arguments in ``self.config`` so that
+:func:`rnnbook.train.load_checkpoint` can rebuild it from a checkpoint.
+"""
+
+import torch
+from torch import Tensor, nn
+
+from rnnbook.nn.layers import GRU, LSTM, RNN
+
+__all__ = [
+    "Forecaster",
+    "LanguageModel",
+    "Seq2Seq",
+    "SequenceClassifier",
+    "SequenceTagger",
+    "detach_state",
+    "make_recurrent",
+]
+
+State = Tensor | tuple[Tensor, Tensor]
+
+_LAYERS = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
+
+
+def make_recurrent(
+    cell: str,
+    input_size: int,
+    hidden_size: int,
+    num_layers: int = 1,
+    dropout: float = 0.0,
+    bidirectional: bool = False,
+) -> RNN | LSTM | GRU:
+    """The recurrent layer named by ``cell`` (``"rnn"``, ``"lstm"`` or ``"gru"``), time-major."""
+    if cell not in _LAYERS:
+        raise ValueError(f"expected cell in {sorted(_LAYERS)}, received {cell!r}")
+    return _LAYERS[cell](
+        input_size,
+        hidden_size,
+        num_layers=num_layers,
+        dropout=dropout if num_layers > 1 else 0.0,
+        bidirectional=bidirectional,
+    )
+
+
+def detach_state(state: State | None) -> State | None:
+    """The state cut from the graph that produced it (truncated BPTT between chunks)."""
+    if state is None:
+        return None
+    if isinstance(state, tuple):
+        return tuple(s.detach() for s in state)
+    return state.detach()
+
+
+def _top_layer_final(h_n: State, num_directions: int) -> Tensor:
+    """Final hidden state of the top layer, directions concatenated: ``(N, dirs * H)``."""
+    h = h_n[0] if isinstance(h_n, tuple) else h_n
+    return torch.cat(list(h[-num_directions:]), dim=-1)
+
+
+class _Encoder(nn.Module):
+    """Token embedding (if ``vocab_size``) or identity on real features, then recurrent layers."""
+
+    def __init__(
+        self,
+        vocab_size,
+        input_size,
+        embed_dim,
+        hidden_size,
+        cell,
+        num_layers,
+        bidirectional,
+        dropout,
+    ):
+        super().__init__()
+        if (vocab_size is None) == (input_size is None):
+            raise ValueError(
+                "expected exactly one of vocab_size (token ids) and input_size (real features), "
+                f"received vocab_size={vocab_size}, input_size={input_size}"
+            )
+        self.embedding = None if vocab_size is None else nn.Embedding(vocab_size, embed_dim)
+        features = input_size if vocab_size is None else embed_dim
+        self.rnn = make_recurrent(cell, features, hidden_size, num_layers, dropout, bidirectional)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x: Tensor, lengths: Tensor | None) -> tuple[Tensor, State]:
+        if self.embedding is not None:
+            if x.dim() != 2 or x.dtype != torch.long:
+                raise ValueError(
+                    f"expected token ids of shape (T, N) and dtype long, received shape "
+                    f"{tuple(x.shape)} and dtype {x.dtype}"
+                )
+            x = self.dropout(self.embedding(x))
+        output, h_n = self.rnn(x, lengths=lengths)
+        return self.dropout(output), h_n
+
+
+class LanguageModel(nn.Module):
+    """Next-token model: embedding -> recurrent layers -> projection to vocabulary logits.
+
+    ``forward(tokens (T, N), state=None) -> (logits (T, N, V), state)``. The returned state
+    is passed back in on the next chunk of the same streams (truncated BPTT; see
+    :func:`rnnbook.train.fit` with ``bptt``), after :func:`detach_state`.
+    """
+
+    def __init__(
+        self,
+        vocab_size: int,
+        embed_dim: int = 64,
+        hidden_size: int = 256,
+        num_layers: int = 1,
+        cell: str = "lstm",
+        dropout: float = 0.0,
+    ):
+        super().__init__()
+        self.config = dict(
+            vocab_size=vocab_size,
+            embed_dim=embed_dim,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            cell=cell,
+            dropout=dropout,
+        )
+        self.embedding = nn.Embedding(vocab_size, embed_dim)
+        self.rnn = make_recurrent(cell, embed_dim, hidden_size, num_layers, dropout)
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(hidden_size, vocab_size)
+
+    def forward(self, tokens: Tensor, state: State | None = None) -> tuple[Tensor, State]:
+        """tokens ``(T, N)`` long -> logits ``(T, N, V)`` and the final state."""
+        if tokens.dim() != 2 or tokens.dtype != torch.long:
+            raise ValueError(
+                f"expected token ids of shape (T, N) and dtype long, received shape "
+                f"{tuple(tokens.shape)} and dtype {tokens.dtype}"
+            )
+        output, state = self.rnn(self.dropout(self.embedding(tokens)), state)
+        return self.head(self.dropout(output)), state
+
+
+class SequenceClassifier(nn.Module):
+    """Many-to-one: one label per sequence from the final hidden state of the top layer.
+
+    Give ``vocab_size`` for token-id inputs ``(T, N)`` (embedded to ``embed_dim``) or
+    ``input_size`` for real inputs ``(T, N, D)``. ``forward(x, lengths=None)`` returns logits
+    ``(N, num_classes)``; with ``lengths (N,)`` each sequence's state is read at its own last
+    step, so padding never reaches the prediction. With ``bidirectional`` the final states of
+    both directions are concatenated.
+    """
+
+    def __init__(
+        self,
+        num_classes: int,
+        hidden_size: int = 64,
+        *,
+        vocab_size: int | None = None,
+        input_size: int | None = None,
+        embed_dim: int = 32,
+        cell: str = "lstm",
+        num_layers: int = 1,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
+    ):
+        super().__init__()
+        self.config = dict(
+            num_classes=num_classes,
+            hidden_size=hidden_size,
+            vocab_size=vocab_size,
+            input_size=input_size,
+            embed_dim=embed_dim,
+            cell=cell,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            dropout=dropout,
+        )
+        self.encoder = _Encoder(
+            vocab_size, input_size, embed_dim, hidden_size, cell, num_layers, bidirectional, dropout
+        )
+        self.num_directions = 2 if bidirectional else 1
+        self.head = nn.Linear(self.num_directions * hidden_size, num_classes)
+
+    def forward(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
+        """x ``(T, N)`` ids or ``(T, N, D)`` features, lengths ``(N,)`` -> logits ``(N, C)``."""
+        _, h_n = self.encoder(x, lengths)
+        return self.head(self.encoder.dropout(_top_layer_final(h_n, self.num_directions)))
+
+
+class SequenceTagger(nn.Module):
+    """Many-to-many of equal length: one tag per input step (e.g. named entities).
+
+    Inputs as in :class:`SequenceClassifier`; ``forward(x, lengths=None)`` returns logits
+    ``(T, N, num_tags)``. With ``bidirectional`` each tag sees the whole sentence, left and
+    right. Padded steps give logits that the loss must ignore (targets ``-100`` there).
+    """
+
+    def __init__(
+        self,
+        num_tags: int,
+        hidden_size: int = 64,
+        *,
+        vocab_size: int | None = None,
+        input_size: int | None = None,
+        embed_dim: int = 32,
+        cell: str = "lstm",
+        num_layers: int = 1,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
+    ):
+        super().__init__()
+        self.config = dict(
+            num_tags=num_tags,
+            hidden_size=hidden_size,
+            vocab_size=vocab_size,
+            input_size=input_size,
+            embed_dim=embed_dim,
+            cell=cell,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            dropout=dropout,
+        )
+        self.encoder = _Encoder(
+            vocab_size, input_size, embed_dim, hidden_size, cell, num_layers, bidirectional, dropout
+        )
+        self.head = nn.Linear((2 if bidirectional else 1) * hidden_size, num_tags)
+
+    def forward(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
+        """x ``(T, N)`` ids or ``(T, N, D)`` features -> logits ``(T, N, num_tags)``."""
+        output, _ = self.encoder(x, lengths)
+        return self.head(output)
+
+
+class Forecaster(nn.Module):
+    """Real-valued series: at every step predict the next value, ``y_t ≈ x_{t+1}``.
+
+    ``forward(x (T, N, D), state=None) -> (y (T, N, output_size), state)``;
+    :meth:`forecast` rolls the model forward on its own predictions.
+    """
+
+    def __init__(
+        self,
+        input_size: int = 1,
+        hidden_size: int = 64,
+        output_size: int | None = None,
+        cell: str = "lstm",
+        num_layers: int = 1,
+        dropout: float = 0.0,
+    ):
+        super().__init__()
+        output_size = input_size if output_size is None else output_size
+        self.config = dict(
+            input_size=input_size,
+            hidden_size=hidden_size,
+            output_size=output_size,
+            cell=cell,
+            num_layers=num_layers,
+            dropout=dropout,
+        )
+        self.rnn = make_recurrent(cell, input_size, hidden_size, num_layers, dropout)
+        self.head = nn.Linear(hidden_size, output_size)
+
+    def forward(self, x: Tensor, state: State | None = None) -> tuple[Tensor, State]:
+        """x ``(T, N, D)`` -> predictions ``(T, N, output_size)`` and the final state."""
+        output, state = self.rnn(x, state)
+        return self.head(output), state
+
+    @torch.no_grad()
+    def forecast(self, context: Tensor, steps: int) -> Tensor:
+        """Read ``context (T, N, D)``, then predict ``steps`` values autoregressively.
+
+        Returns ``(steps, N, D)``; needs ``output_size == input_size``.
+        """
+        if self.config["output_size"] != self.config["input_size"]:
+            raise ValueError(
+                "forecast feeds predictions back as inputs: expected output_size == input_size, "
+                f"received {self.config['output_size']} and {self.config['input_size']}"
+            )
+        y, state = self(context)
+        step = y[-1:]
+        predictions = [step]
+        for _ in range(steps - 1):
+            step, state = self(step, state)
+            predictions.append(step)
+        return torch.cat(predictions)
+
+
+class Seq2Seq(nn.Module):
+    """Encoder–decoder for token sequences, optionally with additive (Bahdanau) attention.
+
+    The encoder reads ``src (S, N)`` with ``src_lengths (N,)`` (padding never reaches its
+    final state); the decoder starts from that final state, the context vector. With
+    ``attention=True``, at each step the decoder's previous top-layer state ``s`` scores every
+    encoder output ``h_j`` by ``e_j = v · tanh(W_s s + W_h h_j)`` (padded ``j`` masked out),
+    ``α = softmax(e)``, and reads the context ``c = Σ_j α_j h_j``, which is fed in with the
+    previous token and used by the output projection.
+
+    ``forward(src, src_lengths, tgt_in (T, N))`` is teacher forcing and returns logits
+    ``(T, N, V_tgt)`` (plus attention weights ``(T, N, S)`` with ``return_attention``).
+    Decoding one step at a time (:mod:`rnnbook.nn.decoding`) uses :meth:`encode` and
+    :meth:`decode_step`.
+    """
+
+    def __init__(
+        self,
+        src_vocab_size: int,
+        tgt_vocab_size: int,
+        embed_dim: int = 64,
+        hidden_size: int = 128,
+        num_layers: int = 1,
+        cell: str = "gru",
+        attention: bool = False,
+        dropout: float = 0.0,
+    ):
+        super().__init__()
+        self.config = dict(
+            src_vocab_size=src_vocab_size,
+            tgt_vocab_size=tgt_vocab_size,
+            embed_dim=embed_dim,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            cell=cell,
+            attention=attention,
+            dropout=dropout,
+        )
+        self.encoder = _Encoder(
+            src_vocab_size, None, embed_dim, hidden_size, cell, num_layers, False, dropout
+        )
+        self.tgt_embedding = nn.Embedding(tgt_vocab_size, embed_dim)
+        context = hidden_size if attention else 0
+        self.decoder = make_recurrent(cell, embed_dim + context, hidden_size, num_layers, dropout)
+        self.dropout = nn.Dropout(dropout)
+        if attention:
+            self.query = nn.Linear(hidden_size, hidden_size, bias=False)  # W_s
+            self.key = nn.Linear(hidden_size, hidden_size)  # W_h
+            self.score = nn.Linear(hidden_size, 1, bias=False)  # v
+        self.head = nn.Linear(hidden_size + context, tgt_vocab_size)
+
+    def encode(
+        self, src: Tensor, src_lengths: Tensor | None = None
+    ) -> tuple[Tensor, State, Tensor]:
+        """src ``(S, N)`` -> memory ``(S, N, H)``, final state, real-step mask ``(S, N)``."""
+        memory, state = self.encoder(src, src_lengths)
+        S, N = src.shape
+        lengths = torch.full((N,), S) if src_lengths is None else torch.as_tensor(src_lengths)
+        mask = torch.arange(S, device=src.device)[:, None] < lengths.to(src.device)[None, :]
+        return memory, state, mask
+
+    def _attend(self, state: State, memory: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
+        """Context ``(N, H)`` and weights ``(N, S)`` for the decoder state before this step."""
+        s = (state[0] if isinstance(state, tuple) else state)[-1]  # top layer (N, H)
+        e = self.score(torch.tanh(self.query(s) + self.key(memory))).squeeze(-1)  # (S, N)
+        alpha = e.masked_fill(~mask, float("-inf")).softmax(dim=0)
+        return (alpha.unsqueeze(-1) * memory).sum(0), alpha.T
+
+    def decode_step(
+        self, token: Tensor, state: State, memory: Tensor, mask: Tensor
+    ) -> tuple[Tensor, State, Tensor | None]:
+        """One step: previous tokens ``(N,)`` -> logits ``(N, V)``, state, attention ``(N, S)``."""
+        x = self.dropout(self.tgt_embedding(token))
+        if not self.config["attention"]:
+            out, state = self.decoder(x.unsqueeze(0), state)
+            return self.head(self.dropout(out[0])), state, None
+        context, alpha = self._attend(state, memory, mask)
+        out, state = self.decoder(torch.cat([x, context], -1).unsqueeze(0), state)
+        return self.head(self.dropout(torch.cat([out[0], context], -1))), state, alpha
+
+    def forward(
+        self,
+        src: Tensor,
+        src_lengths: Tensor | None,
+        tgt_in: Tensor,
+        return_attention: bool = False,
+    ) -> Tensor | tuple[Tensor, Tensor]:
+        """Teacher forcing: ``tgt_in (T, N)`` starts with BOS -> logits ``(T, N, V_tgt)``."""
+        memory, state, mask = self.encode(src, src_lengths)
+        if not self.config["attention"]:
+            out, _ = self.decoder(self.dropout(self.tgt_embedding(tgt_in)), state)
+            logits = self.head(self.dropout(out))
+            return (logits, None) if return_attention else logits
+        steps, weights = [], []
+        for token in tgt_in:
+            logits, state, alpha = self.decode_step(token, state, memory, mask)
+            steps.append(logits)
+            weights.append(alpha)
+        logits = torch.stack(steps)
+        return (logits, torch.stack(weights)) if return_attention else logits

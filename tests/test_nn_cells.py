@@ -1,0 +1,134 @@
+"""rnnbook.nn cells against torch.nn cells (float64) and against their own equations."""
+
+import pytest
+import torch
+
+from rnnbook.nn import GRUCell, LSTMCell, RNNCell
+
+D, H, N = 5, 4, 3
+
+
+def _grads(outputs, tensors, seed=1):
+    """Gradients of a random linear function of ``outputs`` w.r.t. ``tensors``."""
+    g = torch.Generator().manual_seed(seed)
+    loss = sum((o * torch.randn(o.shape, generator=g, dtype=o.dtype)).sum() for o in outputs)
+    return torch.autograd.grad(loss, tensors)
+
+
+def _pair(ours_cls, theirs_cls, **kwargs):
+    torch.manual_seed(0)
+    theirs = theirs_cls(D, H, **kwargs).double()
+    ours = ours_cls(D, H, **kwargs).double()
+    ours.load_state_dict(theirs.state_dict())
+    theirs.load_state_dict(ours.state_dict())  # and back: same names and shapes
+    return ours, theirs
+
+
+@pytest.mark.parametrize(
+    ("ours_cls", "theirs_cls", "kwargs"),
+    [
+        (RNNCell, torch.nn.RNNCell, {"nonlinearity": "tanh"}),
+        (RNNCell, torch.nn.RNNCell, {"nonlinearity": "relu"}),
+        (RNNCell, torch.nn.RNNCell, {"bias": False}),
+        (GRUCell, torch.nn.GRUCell, {}),
+        (LSTMCell, torch.nn.LSTMCell, {}),
+        (LSTMCell, torch.nn.LSTMCell, {"bias": False}),
+    ],
+)
+def test_cell_matches_torch(ours_cls, theirs_cls, kwargs):
+    ours, theirs = _pair(ours_cls, theirs_cls, **kwargs)
+    x = torch.randn(N, D, dtype=torch.double, requires_grad=True)
+    h = torch.randn(N, H, dtype=torch.double, requires_grad=True)
+    c = torch.randn(N, H, dtype=torch.double, requires_grad=True)
+    if ours_cls is LSTMCell:
+        out_ours, out_theirs, inputs = ours(x, (h, c)), theirs(x, (h, c)), [x, h, c]
+    else:
+        out_ours, out_theirs, inputs = (ours(x, h),), (theirs(x, h),), [x, h]
+    for a, b in zip(out_ours, out_theirs, strict=True):
+        assert (a - b).abs().max() < 1e-12
+    g_ours = _grads(out_ours, [*inputs, *ours.parameters()])
+    g_theirs = _grads(out_theirs, [*inputs, *theirs.parameters()])
+    for a, b in zip(g_ours, g_theirs, strict=True):
+        assert (a - b).abs().max() < 1e-10
+
+
+def test_zero_state_default():
+    ours, theirs = _pair(GRUCell, torch.nn.GRUCell)
+    x = torch.randn(N, D, dtype=torch.double)
+    assert torch.allclose(ours(x), theirs(x), atol=1e-12)
+
+
+def test_coupled_lstm_is_lstm_with_forget_gate_minus_input():
+    """σ(-a) = 1 - σ(a): a coupled cell equals a standard one whose f rows are -(i rows)."""
+    torch.manual_seed(0)
+    coupled = LSTMCell(D, H, coupled=True).double()
+    assert coupled.weight_ih.shape == (3 * H, D)
+    standard = LSTMCell(D, H).double()
+    with torch.no_grad():
+        for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+            i, g, o = getattr(coupled, name).chunk(3, 0)
+            getattr(standard, name).copy_(torch.cat([i, -i, g, o]))
+    x, h, c = (torch.randn(N, k, dtype=torch.double) for k in (D, H, H))
+    for a, b in zip(coupled(x, (h, c)), standard(x, (h, c)), strict=True):
+        assert (a - b).abs().max() < 1e-12
+
+
+def test_peephole_lstm_equations():
+    torch.manual_seed(0)
+    cell = LSTMCell(D, H, peephole=True).double()
+    x, h, c = (torch.randn(N, k, dtype=torch.double) for k in (D, H, H))
+    a = x @ cell.weight_ih.T + cell.bias_ih + h @ cell.weight_hh.T + cell.bias_hh
+    a_i, a_f, a_g, a_o = a.chunk(4, 1)
+    i = torch.sigmoid(a_i + cell.peephole_i * c)
+    f = torch.sigmoid(a_f + cell.peephole_f * c)
+    c_new = f * c + i * torch.tanh(a_g)
+    h_new = torch.sigmoid(a_o + cell.peephole_o * c_new) * torch.tanh(c_new)
+    h_ours, c_ours = cell(x, (h, c))
+    assert (h_ours - h_new).abs().max() < 1e-12 and (c_ours - c_new).abs().max() < 1e-12
+    with torch.no_grad():  # zero peepholes: the standard LSTM
+        for p in (cell.peephole_i, cell.peephole_f, cell.peephole_o):
+            p.zero_()
+    standard = LSTMCell(D, H).double()
+    standard.load_state_dict(cell.state_dict(), strict=False)
+    for a, b in zip(cell(x, (h, c)), standard(x, (h, c)), strict=True):
+        assert (a - b).abs().max() < 1e-12
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"peephole": True}, {"coupled": True}, {"peephole": True, "coupled": True}]
+)
+def test_lstm_variants_gradcheck(kwargs):
+    torch.manual_seed(0)
+    cell = LSTMCell(3, 2, **kwargs).double()
+    x, h, c = (torch.randn(2, k, dtype=torch.double, requires_grad=True) for k in (3, 2, 2))
+    assert torch.autograd.gradcheck(lambda *t: cell(t[0], (t[1], t[2])), (x, h, c))
+    assert all(p.grad is None for p in cell.parameters())
+    sum(o.sum() for o in cell(x, (h, c))).backward()
+    assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in cell.parameters())
+
+
+def test_gru_reset_before_equations():
+    torch.manual_seed(0)
+    cell = GRUCell(D, H, reset_after=False).double()
+    x, h = torch.randn(N, D, dtype=torch.double), torch.randn(N, H, dtype=torch.double)
+    W_r, W_z, W_n = cell.weight_hh.chunk(3, 0)
+    b_r, b_z, b_n = cell.bias_hh.chunk(3, 0)
+    x_r, x_z, x_n = (x @ cell.weight_ih.T + cell.bias_ih).chunk(3, 1)
+    r = torch.sigmoid(x_r + h @ W_r.T + b_r)
+    z = torch.sigmoid(x_z + h @ W_z.T + b_z)
+    n = torch.tanh(x_n + (r * h) @ W_n.T + b_n)
+    expected = (1 - z) * n + z * h
+    assert (cell(x, h) - expected).abs().max() < 1e-12
+    assert (GRUCell(D, H).double()(x, h) - expected).abs().max() > 1e-3  # the forms differ
+    x.requires_grad_(), h.requires_grad_()
+    assert torch.autograd.gradcheck(cell, (x, h))
+
+
+@pytest.mark.parametrize("cls", [RNNCell, LSTMCell, GRUCell])
+def test_wrong_sizes_raise(cls):
+    cell = cls(D, H)
+    with pytest.raises(ValueError, match=r"expected input of shape \(N, 5\), received \(3, 6\)"):
+        cell(torch.randn(N, D + 1))
+    bad_state = torch.randn(N, H + 1)
+    with pytest.raises(ValueError, match=r"expected state of shape \(3, 4\), received \(3, 5\)"):
+        cell(torch.randn(N, D), (bad_state, bad_state) if cls is LSTMCell else bad_state)

@@ -1,0 +1,129 @@
+"""rnnbook.nn layers against torch.nn layers (float64): outputs, states and every gradient."""
+
+import pytest
+import torch
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from rnnbook.nn import GRU, LSTM, RNN, GRUCell
+
+T, N, D, H = 6, 4, 3, 5
+LAYERS = [(RNN, torch.nn.RNN), (LSTM, torch.nn.LSTM), (GRU, torch.nn.GRU)]
+
+
+def _pair(ours_cls, theirs_cls, **kwargs):
+    torch.manual_seed(0)
+    theirs = theirs_cls(D, H, **kwargs).double()
+    ours = ours_cls(D, H, **kwargs).double()
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    ours.load_state_dict(theirs.state_dict())
+    theirs.load_state_dict(ours.state_dict())
+    return ours, theirs
+
+
+def _as_tuple(state):
+    return state if isinstance(state, tuple) else (state,)
+
+
+@pytest.mark.parametrize(("ours_cls", "theirs_cls"), LAYERS)
+@pytest.mark.parametrize("num_layers", [1, 2, 3])
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("padded", [False, True])
+def test_layer_matches_torch(ours_cls, theirs_cls, num_layers, bidirectional, padded):
+    ours, theirs = _pair(ours_cls, theirs_cls, num_layers=num_layers, bidirectional=bidirectional)
+    g = torch.Generator().manual_seed(1)
+    lengths = torch.tensor([T, 2, 5, 1]) if padded else None
+    x = torch.randn(T, N, D, generator=g, dtype=torch.double)
+    if padded:  # junk in the padding must not matter
+        pad = torch.arange(T)[:, None] >= lengths[None, :]
+        x[pad] = 1e3 * torch.randn(int(pad.sum()), D, generator=g, dtype=torch.double)
+    x.requires_grad_()
+    layers_dirs = num_layers * (2 if bidirectional else 1)
+    h0 = tuple(
+        torch.randn(layers_dirs, N, H, generator=g, dtype=torch.double, requires_grad=True)
+        for _ in range(2 if ours_cls is LSTM else 1)
+    )
+    state0 = h0 if ours_cls is LSTM else h0[0]
+
+    out_ours, hn_ours = ours(x, state0, lengths=lengths)
+    if padded:
+        packed = pack_padded_sequence(x, lengths, enforce_sorted=False)
+        out_theirs, hn_theirs = theirs(packed, state0)
+        out_theirs, _ = pad_packed_sequence(out_theirs, total_length=T)
+        assert out_ours[~torch.arange(T)[:, None].lt(lengths)].abs().max() == 0
+    else:
+        out_theirs, hn_theirs = theirs(x, state0)
+    results_ours = [out_ours, *_as_tuple(hn_ours)]
+    results_theirs = [out_theirs, *_as_tuple(hn_theirs)]
+    for a, b in zip(results_ours, results_theirs, strict=True):
+        assert a.shape == b.shape
+        assert (a - b).abs().max() < 1e-12
+
+    weights = [torch.randn(r.shape, generator=g, dtype=torch.double) for r in results_ours]
+    wrt_ours = [x, *h0, *ours.parameters()]
+    wrt_theirs = [x, *h0, *theirs.parameters()]
+    grads_ours = torch.autograd.grad(
+        sum((w * r).sum() for w, r in zip(weights, results_ours, strict=True)), wrt_ours
+    )
+    grads_theirs = torch.autograd.grad(
+        sum((w * r).sum() for w, r in zip(weights, results_theirs, strict=True)), wrt_theirs
+    )
+    for a, b in zip(grads_ours, grads_theirs, strict=True):
+        assert (a - b).abs().max() < 1e-10
+
+
+@pytest.mark.parametrize(("ours_cls", "theirs_cls"), LAYERS)
+def test_batch_first_zero_state_and_float32(ours_cls, theirs_cls):
+    ours, theirs = _pair(ours_cls, theirs_cls, batch_first=True, num_layers=2)
+    x = torch.randn(N, T, D, dtype=torch.double)
+    out_ours, _ = ours(x)
+    out_theirs, _ = theirs(x)
+    assert out_ours.shape == (N, T, H)
+    assert (out_ours - out_theirs).abs().max() < 1e-12
+    out32, _ = ours.float()(x.float())
+    assert out32.dtype == torch.float32
+    assert (out32.double() - out_theirs).abs().max() < 1e-5
+
+
+def test_dropout_between_layers_only_in_training():
+    torch.manual_seed(0)
+    layer = LSTM(D, H, num_layers=2, dropout=0.5).double()
+    x = torch.randn(T, N, D, dtype=torch.double)
+    layer.eval()
+    assert torch.equal(layer(x)[0], layer(x)[0])
+    layer.train()
+    assert not torch.equal(layer(x)[0], layer(x)[0])
+    single = LSTM(D, H, num_layers=1, dropout=0.5).double()
+    assert torch.equal(single(x)[0], single(x)[0])  # no dropout after the last layer
+
+
+def test_gru_reset_before_layer_is_its_cell_unrolled():
+    torch.manual_seed(0)
+    layer = GRU(D, H, reset_after=False).double()
+    cell = GRUCell(D, H, reset_after=False).double()
+    cell.load_state_dict({k.removesuffix("_l0"): v for k, v in layer.state_dict().items()})
+    x = torch.randn(T, N, D, dtype=torch.double)
+    h, outputs = None, []
+    for x_t in x:
+        h = cell(x_t, h)
+        outputs.append(h)
+    out, h_n = layer(x)
+    assert (out - torch.stack(outputs)).abs().max() < 1e-12
+    assert (h_n[0] - h).abs().max() < 1e-12
+
+
+@pytest.mark.parametrize("cls", [RNN, LSTM, GRU])
+def test_wrong_inputs_raise(cls):
+    layer = cls(D, H, num_layers=2)
+    with pytest.raises(
+        ValueError, match=r"expected sequence of shape \(T, N, 3\), received \(6, 4, 2\)"
+    ):
+        layer(torch.randn(T, N, 2))
+    with pytest.raises(ValueError, match=r"expected sequence .* received \(6, 3\)"):
+        layer(torch.randn(T, D))
+    bad = torch.zeros(1, N, H)
+    with pytest.raises(ValueError, match=r"expected h0 of shape \(2, 4, 5\), received \(1, 4, 5\)"):
+        layer(torch.randn(T, N, D), (bad, bad) if cls is LSTM else bad)
+    with pytest.raises(ValueError, match=r"expected every length in \[1, 6\], received min 0"):
+        layer(torch.randn(T, N, D), lengths=torch.tensor([6, 0, 2, 3]))
+    with pytest.raises(ValueError, match=r"expected lengths of shape \(4,\), received \(3,\)"):
+        layer(torch.randn(T, N, D), lengths=[6, 1, 2])

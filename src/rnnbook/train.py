@@ -20,7 +20,6 @@ Every update clips the global gradient norm: ``g <- g * clip_norm / ||g||`` when
 
 import copy
 import math
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from torch import Tensor, nn
 
 from rnnbook.data import batchify  # re-exported: the stream layout that bptt expects
 from rnnbook.nn.models import detach_state
+from rnnbook.progress import progress_bar
 
 __all__ = [
     "Checkpoint",
@@ -183,16 +183,6 @@ def evaluate(
     return {name: total / count for name, total in totals.items()}
 
 
-def _progress_bar(total: int | None, enabled: bool):
-    """A plain-text tqdm bar on stdout: in an executed notebook it is stored as text.
-
-    (``tqdm.auto`` would need ipywidgets, whose widgets do not survive a static build.)
-    """
-    from tqdm import tqdm
-
-    return tqdm(total=total, disable=not enabled, file=sys.stdout, mininterval=0.5, ncols=100)
-
-
 def fit(
     model: nn.Module,
     train_data: Iterable,
@@ -233,7 +223,7 @@ def fit(
     history = History()
     best_loss, best_state, stale = math.inf, None, 0
     per_epoch = _num_batches(train_data, bptt)
-    with _progress_bar(per_epoch and per_epoch * epochs, progress) as bar:
+    with progress_bar(total=per_epoch and per_epoch * epochs, enabled=progress) as bar:
         for epoch in range(epochs):
             model.train()
             total, count, state = 0.0, 0, None

@@ -18,7 +18,8 @@ and codes is the caller's (see ``rnnbook.data``). Batches are time-major (T, N).
 from __future__ import annotations
 
 import numpy as np
-from tqdm.auto import tqdm
+
+from rnnbook.progress import progress_bar
 
 from ._validate import make_rng
 from .losses import cross_entropy, softmax
@@ -220,7 +221,7 @@ def train(
 
     history = np.empty(num_steps)
     start, h = 0, None
-    bar = tqdm(range(num_steps), desc="char LM", disable=not progress)
+    bar = progress_bar(range(num_steps), desc="char LM", enabled=progress)
     for step in bar:
         if start + seq_length + 1 > len(streams):
             start, h = 0, None

@@ -33,8 +33,11 @@ def call(exercise: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> An
     try:
         return fn(*args, **kwargs)
     except NotImplementedError:
-        fail(exercise, f"`{getattr(fn, '__name__', fn)}` is not implemented yet: replace the "
-             "`raise NotImplementedError(...)` line with your code.")
+        fail(
+            exercise,
+            f"`{getattr(fn, '__name__', fn)}` is not implemented yet: replace the "
+            "`raise NotImplementedError(...)` line with your code.",
+        )
 
 
 def expect_shape(exercise: str, name: str, got: Any, expected: tuple[int, ...]) -> None:
@@ -61,15 +64,16 @@ def expect_close(
     the likely mistake.
     """
     expected = np.asarray(expected)
-    expect_shape(exercise, name, np.asarray(got) if not hasattr(got, "shape") else got,
-                 expected.shape)
-    got = np.asarray(got, dtype=float) if not np.iscomplexobj(got) else np.asarray(got)
+    expect_shape(exercise, name, np.asarray(got), expected.shape)
+    got = np.asarray(got, dtype=float)
     if not np.all(np.isfinite(got)):
         fail(exercise, f"{name} contains NaN or infinity.")
     bad = ~np.isclose(got, expected, rtol=rtol, atol=atol)
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         where = f" at index {index}" if index else ""
-        message = (f"{name} is wrong{where}: expected {expected[index]:.6g}, "
-                   f"got {got[index]:.6g} ({int(bad.sum())} of {bad.size} entries differ).")
+        message = (
+            f"{name} is wrong{where}: expected {expected[index]:.6g}, "
+            f"got {got[index]:.6g} ({int(bad.sum())} of {bad.size} entries differ)."
+        )
         fail(exercise, message + (f" {hint}" if hint else ""))

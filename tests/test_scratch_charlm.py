@@ -7,6 +7,7 @@ import time
 import numpy as np
 import pytest
 
+from rnnbook.data import batchify
 from rnnbook.scratch import charlm, check_gradients, softmax
 
 WORDS = ["the", "cat", "sat", "on", "mat", "a", "dog", "ran", "to", "hat"]
@@ -68,17 +69,11 @@ def test_chunked_evaluation_equals_one_pass():
     """Carrying the state across chunks makes truncation invisible to the forward pass."""
     data, vocab = corpus(words=200)
     params = charlm.init_params(vocab, 16, rng=0)
-    streams = charlm.batchify(data, 4)
+    streams = batchify(data, 4)
     one_pass, _, _ = charlm.forward(params, streams[:-1], streams[1:])
     assert charlm.evaluate(params, data, batch_size=4, seq_length=7) == pytest.approx(
         one_pass, rel=1e-12
     )
-
-
-def test_batchify_keeps_each_stream_contiguous():
-    streams = charlm.batchify(np.arange(23), 4)
-    assert streams.shape == (5, 4)
-    np.testing.assert_array_equal(streams[:, 1], [5, 6, 7, 8, 9])
 
 
 def test_sampling():

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnbook.data.batching import batchify
 from rnnbook.progress import progress_bar
 
 from ._validate import make_rng
@@ -139,22 +140,6 @@ def sample(
     return out
 
 
-def batchify(data: np.ndarray, batch_size: int) -> np.ndarray:
-    """Cut a 1-D stream into ``batch_size`` contiguous streams, time-major (L, N).
-
-    Column j is the j-th slice data[j·L : (j+1)·L]; the remainder is dropped. Reading rows
-    t, t+1, … continues every column's text, so a hidden state carried from one chunk to
-    the next still belongs to the same text.
-    """
-    data = np.asarray(data)
-    length = len(data) // batch_size
-    if length < 2:
-        raise ValueError(
-            f"batchify: {len(data)} codes cannot fill {batch_size} streams of at least 2"
-        )
-    return data[: batch_size * length].reshape(batch_size, length).T
-
-
 def evaluate(params: dict, data: np.ndarray, batch_size: int = 32, seq_length: int = 100) -> float:
     """Mean cross-entropy (nats per character) of the model on ``data``, state carried."""
     streams = batchify(_check_codes("data", data, _vocab_size(params)), batch_size)
@@ -185,8 +170,8 @@ def train(
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Train the char LM with truncated BPTT, clipping and Adam (or Adagrad).
 
-    The stream is cut into ``batch_size`` columns (:func:`batchify`). Each step takes the
-    next chunk of ``seq_length`` characters of every column, starts from the hidden state
+    The stream is cut into ``batch_size`` columns (``rnnbook.data.batchify``). Each step
+    takes the next chunk of ``seq_length`` characters of every column, starts from the hidden state
     the previous chunk ended in (no gradient flows into it), clips the global gradient norm
     to ``max_norm`` and updates. At the end of the data the state is reset and reading
     starts again at the beginning.

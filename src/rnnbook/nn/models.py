@@ -142,19 +142,18 @@ class LanguageModel(nn.Module):
         return self.head(self.dropout(output)), state
 
 
-class SequenceClassifier(nn.Module):
-    """Many-to-one: one label per sequence from the final hidden state of the top layer.
+class _EncoderWithHead(nn.Module):
+    """An encoder (embedding or real features -> recurrent layers) and a linear head.
 
+    Shared by :class:`SequenceClassifier` and :class:`SequenceTagger`, which differ only in
+    which hidden states reach the head. ``num_outputs`` is the number of classes or tags.
     Give ``vocab_size`` for token-id inputs ``(T, N)`` (embedded to ``embed_dim``) or
-    ``input_size`` for real inputs ``(T, N, D)``. ``forward(x, lengths=None)`` returns logits
-    ``(N, num_classes)``; with ``lengths (N,)`` each sequence's state is read at its own last
-    step, so padding never reaches the prediction. With ``bidirectional`` the final states of
-    both directions are concatenated.
+    ``input_size`` for real inputs ``(T, N, D)``.
     """
 
     def __init__(
         self,
-        num_classes: int,
+        num_outputs: int,
         hidden_size: int = 64,
         *,
         vocab_size: int | None = None,
@@ -167,7 +166,7 @@ class SequenceClassifier(nn.Module):
     ):
         super().__init__()
         self.config = dict(
-            num_classes=num_classes,
+            num_outputs=num_outputs,
             hidden_size=hidden_size,
             vocab_size=vocab_size,
             input_size=input_size,
@@ -181,7 +180,16 @@ class SequenceClassifier(nn.Module):
             vocab_size, input_size, embed_dim, hidden_size, cell, num_layers, bidirectional, dropout
         )
         self.num_directions = 2 if bidirectional else 1
-        self.head = nn.Linear(self.num_directions * hidden_size, num_classes)
+        self.head = nn.Linear(self.num_directions * hidden_size, num_outputs)
+
+
+class SequenceClassifier(_EncoderWithHead):
+    """Many-to-one: one label per sequence from the final hidden state of the top layer.
+
+    ``forward(x, lengths=None)`` returns logits ``(N, num_outputs)``; with ``lengths (N,)``
+    each sequence's state is read at its own last step, so padding never reaches the
+    prediction. With ``bidirectional`` the final states of both directions are concatenated.
+    """
 
     def forward(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
         """x ``(T, N)`` ids or ``(T, N, D)`` features, lengths ``(N,)`` -> logits ``(N, C)``."""
@@ -189,46 +197,16 @@ class SequenceClassifier(nn.Module):
         return self.head(self.encoder.dropout(_top_layer_final(h_n, self.num_directions)))
 
 
-class SequenceTagger(nn.Module):
+class SequenceTagger(_EncoderWithHead):
     """Many-to-many of equal length: one tag per input step (e.g. named entities).
 
-    Inputs as in :class:`SequenceClassifier`; ``forward(x, lengths=None)`` returns logits
-    ``(T, N, num_tags)``. With ``bidirectional`` each tag sees the whole sentence, left and
-    right. Padded steps give logits that the loss must ignore (targets ``-100`` there).
+    ``forward(x, lengths=None)`` returns logits ``(T, N, num_outputs)``. With
+    ``bidirectional`` each tag sees the whole sentence, left and right. Padded steps give
+    logits that the loss must ignore (targets ``-100`` there).
     """
 
-    def __init__(
-        self,
-        num_tags: int,
-        hidden_size: int = 64,
-        *,
-        vocab_size: int | None = None,
-        input_size: int | None = None,
-        embed_dim: int = 32,
-        cell: str = "lstm",
-        num_layers: int = 1,
-        bidirectional: bool = False,
-        dropout: float = 0.0,
-    ):
-        super().__init__()
-        self.config = dict(
-            num_tags=num_tags,
-            hidden_size=hidden_size,
-            vocab_size=vocab_size,
-            input_size=input_size,
-            embed_dim=embed_dim,
-            cell=cell,
-            num_layers=num_layers,
-            bidirectional=bidirectional,
-            dropout=dropout,
-        )
-        self.encoder = _Encoder(
-            vocab_size, input_size, embed_dim, hidden_size, cell, num_layers, bidirectional, dropout
-        )
-        self.head = nn.Linear((2 if bidirectional else 1) * hidden_size, num_tags)
-
     def forward(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
-        """x ``(T, N)`` ids or ``(T, N, D)`` features -> logits ``(T, N, num_tags)``."""
+        """x ``(T, N)`` ids or ``(T, N, D)`` features -> logits ``(T, N, num_outputs)``."""
         output, _ = self.encoder(x, lengths)
         return self.head(output)
 

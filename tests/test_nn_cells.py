@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from rnnbook.nn import GRUCell, LSTMCell, RNNCell
+from rnnbook.scratch import lstm_step_forward
 
 D, H, N = 5, 4, 3
 
@@ -58,16 +59,16 @@ def test_zero_state_default():
     assert torch.allclose(ours(x), theirs(x), atol=1e-12)
 
 
-def test_coupled_lstm_is_lstm_with_forget_gate_minus_input():
-    """σ(-a) = 1 - σ(a): a coupled cell equals a standard one whose f rows are -(i rows)."""
+def test_coupled_lstm_is_lstm_with_input_gate_minus_forget():
+    """σ(-a) = 1 - σ(a): a coupled cell equals a standard one whose i rows are -(f rows)."""
     torch.manual_seed(0)
     coupled = LSTMCell(D, H, coupled=True).double()
     assert coupled.weight_ih.shape == (3 * H, D)
     standard = LSTMCell(D, H).double()
     with torch.no_grad():
         for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
-            i, g, o = getattr(coupled, name).chunk(3, 0)
-            getattr(standard, name).copy_(torch.cat([i, -i, g, o]))
+            f, g, o = getattr(coupled, name).chunk(3, 0)
+            getattr(standard, name).copy_(torch.cat([-f, f, g, o]))
     x, h, c = (torch.randn(N, k, dtype=torch.double) for k in (D, H, H))
     for a, b in zip(coupled(x, (h, c)), standard(x, (h, c)), strict=True):
         assert (a - b).abs().max() < 1e-12
@@ -132,3 +133,26 @@ def test_wrong_sizes_raise(cls):
     bad_state = torch.randn(N, H + 1)
     with pytest.raises(ValueError, match=r"expected state of shape \(3, 4\), received \(3, 5\)"):
         cell(torch.randn(N, D), (bad_state, bad_state) if cls is LSTMCell else bad_state)
+
+
+@pytest.mark.parametrize("peephole", [False, True])
+@pytest.mark.parametrize("coupled", [False, True])
+def test_lstm_variants_equal_the_numpy_cells(peephole, coupled):
+    """The torch variants and rnnbook.scratch implement the same equations and layout."""
+    torch.manual_seed(0)
+    cell = LSTMCell(D, H, peephole=peephole, coupled=coupled).double()
+    params = {
+        "W_x": cell.weight_ih.detach().numpy(),
+        "W_h": cell.weight_hh.detach().numpy(),
+        "b": (cell.bias_ih + cell.bias_hh).detach().numpy(),
+    }
+    if peephole:
+        for gate in ("f", "o") if coupled else ("i", "f", "o"):
+            params[f"w_c{gate}"] = getattr(cell, f"peephole_{gate}").detach().numpy()
+    x, h, c = (torch.randn(N, k, dtype=torch.double) for k in (D, H, H))
+    h_np, c_np, _ = lstm_step_forward(
+        x.numpy(), h.numpy(), c.numpy(), params, peephole=peephole, coupled=coupled
+    )
+    h_t, c_t = cell(x, (h, c))
+    assert abs(h_t.detach().numpy() - h_np).max() < 1e-12
+    assert abs(c_t.detach().numpy() - c_np).max() < 1e-12

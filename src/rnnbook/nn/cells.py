@@ -139,8 +139,9 @@ class LSTMCell(_Cell):
     ``peephole=True`` lets the gates look at the cell (Gers & Schmidhuber): ``p_i ⊙ c`` and
     ``p_f ⊙ c`` are added inside i and f, ``p_o ⊙ c'`` inside o, with diagonal peephole
     weights ``peephole_i``, ``peephole_f``, ``peephole_o`` of shape ``(H,)``.
-    ``coupled=True`` ties forget to input, ``f = 1 - i``: the weights then hold only the
-    gates i, g, o (``3H`` rows). Both variants change the parameters, so only the standard
+    ``coupled=True`` lets one gate decide both forgetting and writing, ``i = 1 - f``
+    (``c' = f ⊙ c + (1 - f) ⊙ g``): the weights then hold only the gates f, g, o (``3H`` rows),
+    as in ``rnnbook.scratch``. Both variants change the parameters, so only the standard
     form loads torch.nn's ``state_dict``.
     """
 
@@ -155,7 +156,7 @@ class LSTMCell(_Cell):
         super().__init__(input_size, hidden_size, bias, gates=3 if coupled else 4)
         self.peephole, self.coupled = peephole, coupled
         if peephole:
-            for gate in ("i", "o") if coupled else ("i", "f", "o"):
+            for gate in ("f", "o") if coupled else ("i", "f", "o"):
                 self.register_parameter(f"peephole_{gate}", nn.Parameter(torch.empty(hidden_size)))
             self.reset_parameters()
 
@@ -169,15 +170,15 @@ class LSTMCell(_Cell):
             return lstm_step(xw, h, c, self.weight_hh, self.bias_hh)
         gates = xw + F.linear(h, self.weight_hh, self.bias_hh)
         if self.coupled:
-            a_i, a_g, a_o = gates.chunk(3, 1)
+            a_f, a_g, a_o = gates.chunk(3, 1)
         else:
             a_i, a_f, a_g, a_o = gates.chunk(4, 1)
         if self.peephole:
-            a_i = a_i + self.peephole_i * c
+            a_f = a_f + self.peephole_f * c
             if not self.coupled:
-                a_f = a_f + self.peephole_f * c
-        i = torch.sigmoid(a_i)
-        f = 1 - i if self.coupled else torch.sigmoid(a_f)
+                a_i = a_i + self.peephole_i * c
+        f = torch.sigmoid(a_f)
+        i = 1 - f if self.coupled else torch.sigmoid(a_i)
         c = f * c + i * torch.tanh(a_g)
         o = torch.sigmoid(a_o + self.peephole_o * c if self.peephole else a_o)
         return o * torch.tanh(c), c

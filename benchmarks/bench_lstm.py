@@ -13,6 +13,11 @@ Rows (one layer, one direction, float32, loss = sum of outputs):
 * compiled: ``torch.compile`` of ``rnnbook.nn.LSTM`` (CPU only with ``--compile``; on the GPU
   ``mode="reduce-overhead"``, which replays the whole unrolled time loop as CUDA graphs).
 * torch.nn.LSTM: oneDNN on the CPU, cuDNN on the GPU; the reference of every ratio.
+* matrix products only: not an LSTM, just the products that any implementation built from
+  torch's public ops must run (the input projection, one ``(N, H) x (H, 4H)`` product per
+  step forward and one ``(N, 4H) x (4H, H)`` per step backward, the weight and input
+  gradients as three large products). It is a lower bound for the rows above: on a CPU
+  these products go to MKL, while torch.nn.LSTM runs oneDNN's fused LSTM kernel.
 
 Variants run in interleaved rounds (so a busy machine slows them alike); the table gives
 the median and the minimum over rounds, each with its ratio to torch.nn.LSTM's.
@@ -53,6 +58,36 @@ class NaiveLSTM(nn.Module):
         return torch.stack(outputs), (h, c)
 
 
+class MatrixProductsOnly(nn.Module):
+    """The matrix products of an LSTM layer's forward and backward, and nothing else."""
+
+    def __init__(self, reference: LSTM):
+        super().__init__()
+        self.w_ih = reference.weight_ih_l0.detach().clone()
+        self.w_hh = reference.weight_hh_l0.detach().clone()
+        self.anchor = nn.Parameter(torch.zeros(()))  # lets the timing loop call backward()
+
+    def forward(self, x):
+        with torch.no_grad():
+            self._products(x.detach())
+        return self.anchor * 1.0, None
+
+    def _products(self, x):
+        T, N, _ = x.shape
+        H = self.w_hh.shape[1]
+        xw = x.reshape(T * N, -1) @ self.w_ih.T  # (T·N, 4H)
+        h = x.new_zeros(N, H)
+        hs = []
+        for t in range(T):  # forward: one (N, H) x (H, 4H) product per step
+            h = (xw[t * N : (t + 1) * N] + h @ self.w_hh.T)[:, :H]
+            hs.append(h)
+        da = torch.ones_like(xw)
+        for _ in range(T):  # backward: one (N, 4H) x (4H, H) product per step
+            da[:N, :H] += da[:N] @ self.w_hh
+        hs = torch.cat(hs)
+        _ = (da.T @ hs, da.T @ x.reshape(T * N, -1), da @ self.w_ih)  # dW_hh, dW_ih, dx
+
+
 def _sync(device):
     if device.type == "cuda":
         torch.cuda.synchronize()
@@ -88,6 +123,7 @@ def measure(device, args, compiled_mode):
         for _ in range(3):  # the first calls compile (and record the CUDA graphs)
             _step(rows[name], x, device, cudagraphs=compiled_mode == "reduce-overhead")
         compile_seconds[name] = time.perf_counter() - start
+    rows["matrix products only"] = MatrixProductsOnly(ours).to(device)
     rows["torch.nn.LSTM"] = reference
     graphs = {name: compiled_mode == "reduce-overhead" and name in compile_seconds for name in rows}
     times = {name: [] for name in rows}

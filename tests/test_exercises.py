@@ -103,3 +103,22 @@ def test_written_answers_are_replaced_and_checks_tagged():
     assert out.cells[1].metadata["tags"] == ["answer"]
     assert "raises-exception" in out.cells[2].metadata["tags"]
     assert nb.cells[1].source == "Because gradients vanish.", "the source must not be mutated"
+
+
+@pytest.mark.parametrize(
+    "notebook",
+    CHAPTERS + SOLUTIONS + sorted((ROOT / "exercises").glob("*.ipynb")),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_notebooks_are_committed_without_outputs(notebook):
+    """The build executes the notebooks; stored outputs would only bloat and go stale."""
+    nb = nbformat.read(notebook, as_version=4)
+    stale = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.outputs]
+    assert not stale, f"{notebook.name}: cells {stale} hold outputs; clear them"
+
+
+def test_every_chapter_is_in_the_table_of_contents():
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    listed = re.findall(r"file:\s*(\S+)", toc)
+    for chapter in CHAPTERS:
+        assert f"book/{chapter.stem}" in listed, f"{chapter.name} is missing from _toc.yml"

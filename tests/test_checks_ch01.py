@@ -50,6 +50,12 @@ def test_vocabulary_accepts_right_answer(capsys):
         ),  # fmt: skip
         (lambda s: re.findall(r"\w+", s), build_vocabulary, encode, "kept capitals: ['Harry',"),
         (
+            lambda s: re.sub(r"[^\w\s]", "", s.lower()).split(),
+            build_vocabulary,
+            encode,
+            "returned 'voulezvous': deleting the punctuation glued two words together",
+        ),  # fmt: skip
+        (
             tokenize,
             lambda ts: {w: i for i, w in enumerate(dict.fromkeys(ts))},
             encode,
@@ -195,6 +201,16 @@ def test_rnn_types_names_mistakes(changes, message):
     _fails(message, ch01.check_rnn_types, {**RIGHT, **changes})
 
 
+def test_rnn_types_takes_the_function_and_names_a_stub(capsys):
+    ch01.check_rnn_types(lambda: RIGHT)
+    assert "✔ Exercise 1.3" in capsys.readouterr().out
+
+    def classify_tasks():
+        raise NotImplementedError("Exercise 1.3")
+
+    _fails("`classify_tasks` is not implemented yet", ch01.check_rnn_types, classify_tasks)
+
+
 def test_rnn_types_missing_and_extra_tasks():
     partial = {k: v for k, v in RIGHT.items() if k != "summarisation"}
     _fails("no answer for ['summarisation']", ch01.check_rnn_types, partial)
@@ -275,6 +291,7 @@ def test_parameter_counts_accepts_right_answer(capsys):
         (window_net_parameters, lambda V, H: H * V + H * H + H, "b_h and b_y"),
         (window_net_parameters, lambda V, H: H * V + H * H + H + 1, "b_h (H values)"),
         (window_net_parameters, lambda V, H: H * V + H * H + 2 * H, "output bias b_y"),
+        (window_net_parameters, lambda V, H: H * V + H * H + 3 * H + 1, "torch's nn.RNN"),
         (window_net_parameters, lambda V, H: 7, "returned 7, expected 113."),
     ],
 )

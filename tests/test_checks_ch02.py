@@ -33,6 +33,14 @@ def test_step_accepts_right_answer(capsys):
     [
         (lambda x, h, p: np.tanh(h @ p["W_hh"].T + x @ p["W_xh"].T), "b_h is missing"),
         (
+            lambda x, h, p: np.tanh(h @ p["W_hh"].T + x @ p["W_xh"].T) + p["b_h"],
+            "b_h is added after the tanh",
+        ),
+        (
+            lambda x, h, p: np.tanh(h @ p["W_hh"] + x @ p["W_xh"] + p["b_h"]),
+            "both weights are transposed",
+        ),
+        (
             lambda x, h, p: act.sigmoid(h @ p["W_hh"].T + x @ p["W_xh"].T + p["b_h"]),
             "you used the sigmoid",
         ),

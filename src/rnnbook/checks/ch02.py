@@ -6,9 +6,10 @@ time and names that mistake when it sees it:
 ========  ==============================  =============================================
 exercise  checker                         mistakes it recognises
 ========  ==============================  =============================================
-2.1       :func:`check_rnn_step_forward`  transposed W_xh or W_hh, W_xh and W_hh
-                                          swapped, missing bias, sigmoid/ReLU/no
-                                          activation instead of tanh, returning a tuple
+2.1       :func:`check_rnn_step_forward`  transposed W_xh, W_hh or both, W_xh and W_hh
+                                          swapped, missing bias, bias added after the
+                                          tanh, sigmoid/ReLU/no activation instead of
+                                          tanh, returning a tuple
 2.2       :func:`check_rnn_forward`       h not carried forward, h_0..h_{T-1} returned
                                           instead of h_1..h_T, h_0 included, batch-first
                                           (N, T, H) output, only the last state returned
@@ -82,6 +83,11 @@ def _step_mistakes(
     square = W_xh.shape[0] == W_xh.shape[1]
     mistakes: list[tuple[str, np.ndarray | None]] = [
         ("the bias b_h is missing: add it inside the tanh.", np.tanh(a - b_h)),
+        (
+            "the bias b_h is added after the tanh; it belongs inside: "
+            "tanh(W_hh h_prev + W_xh x + b_h).",
+            np.tanh(a - b_h) + b_h,
+        ),
         ("you used the sigmoid; the vanilla RNN squashes with tanh.", sigmoid(a)),
         ("you used ReLU; the vanilla RNN squashes with tanh.", relu(a)),
         ("no activation: apply tanh to W_hh h_prev + W_xh x + b_h.", a),
@@ -94,6 +100,11 @@ def _step_mistakes(
             "W_xh is transposed: weights are stored (out, in) = (H, D), so with row vectors "
             "the input term is x @ W_xh.T.",
             np.tanh(h_prev @ W_hh.T + x @ W_xh + b_h) if square else None,
+        ),
+        (
+            "both weights are transposed: they are stored (out, in), so with row vectors "
+            "the terms are h_prev @ W_hh.T and x @ W_xh.T.",
+            np.tanh(h_prev @ W_hh + x @ W_xh + b_h) if square else None,
         ),
         (
             "W_hh and W_xh are swapped: W_hh multiplies the previous state h_prev, W_xh "

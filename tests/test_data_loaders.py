@@ -12,9 +12,12 @@ import pytest
 
 from rnnbook.data import (
     LANGUAGES,
+    adding_problem,
     char_corpus,
+    copy_task,
     date_pairs,
     detokenize,
+    dna_motifs,
     encode_pairs,
     geometric_random_walk,
     load_bach_chorales,
@@ -24,7 +27,9 @@ from rnnbook.data import (
     load_sunspots,
     load_translation,
     make_windows,
+    ner_sentences,
     number_pairs,
+    sentiment_sentences,
     tokenize_translation,
 )
 from rnnbook.data.text import python_source_files
@@ -37,6 +42,11 @@ LOADERS = {
     "sunspots": load_sunspots,
     "co2": load_co2,
     "bach_chorales": load_bach_chorales,
+    "sentiment": sentiment_sentences,
+    "ner": ner_sentences,
+    "dna_motifs": dna_motifs,
+    "adding_T100": lambda: adding_problem(10_000, T=100),
+    "copy_task": lambda: copy_task(10_000),
 }
 
 
@@ -88,6 +98,8 @@ def test_translation_test_set_is_held_out():
     assert years and min(years) >= 2020
     train_years = [int(en[-4:]) for _, en in d.train if "," in en and en[-4:].isdigit()]
     assert max(train_years) <= 2019
+    held_out_numbers = number_pairs(9_000, 10_000)  # every number from 9000 on, none before
+    assert set(held_out_numbers) <= set(d.test) and len(d.test) == len(held_out_numbers) + 500
     for fr, en in d.train[:500] + d.test:
         assert detokenize(tokenize_translation(fr)) == fr
         assert detokenize(tokenize_translation(en)) == en
@@ -147,10 +159,13 @@ h = hashlib.sha256()
 def add(*xs):
     for x in xs:
         h.update(repr(x.tolist() if hasattr(x, "tolist") else x).encode())
-for d in (D.load_names(), D.sentiment_sentences(), D.ner_sentences(), D.dna_motifs(300)):
-    add(d.tokens, d.x, d.y, d.train, d.test, d.vocab.tokens)
+for d in (D.load_names(), D.sentiment_sentences(), D.ner_sentences(), D.dna_motifs(300),
+          D.dna_motifs(300, per_position=True)):
+    add(d.tokens, d.x, d.y, d.train, d.val, d.test, d.vocab.tokens)
 t = D.load_translation()
-add(t.train, t.test, t.src_vocab.tokens)
+add(t.train, t.val, t.test, t.src_vocab.tokens, t.tgt_vocab.tokens)
+c = D.char_corpus(D.load_python_source(20000))
+add(c.train, c.val, c.test, c.vocab.tokens, *D.load_sunspots(), D.hello_example())
 m = D.load_bach_chorales()
 add(m.tokens, m.vocab.tokens, *D.adding_problem(50), *D.copy_task(50))
 add(D.load_python_source(20000), D.geometric_random_walk(100), *D.load_co2())
@@ -168,3 +183,19 @@ def test_same_data_in_processes_with_different_hash_seeds():
         digests.append(out.stdout.strip())
     assert len(digests[0]) == 64 and digests[0] == digests[1]
     assert hashlib.sha256(b"").hexdigest() not in digests
+
+
+@pytest.mark.parametrize(
+    ("package", "load", "message"),
+    [
+        ("faker", load_names, "needs the package Faker: pip install Faker"),
+        ("babel", lambda: date_pairs(3, 2000, 2001), "needs the package babel: pip install babel"),
+        ("statsmodels", load_sunspots, "needs the package statsmodels: pip install statsmodels"),
+    ],
+)
+def test_missing_package_is_named(monkeypatch, package, load, message):
+    for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, package, None)  # makes `import package` fail
+    with pytest.raises(ModuleNotFoundError, match=message):
+        load()

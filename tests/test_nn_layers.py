@@ -72,13 +72,22 @@ def test_layer_matches_torch(ours_cls, theirs_cls, num_layers, bidirectional, pa
 
 
 @pytest.mark.parametrize(("ours_cls", "theirs_cls"), LAYERS)
-def test_batch_first_zero_state_and_float32(ours_cls, theirs_cls):
-    ours, theirs = _pair(ours_cls, theirs_cls, batch_first=True, num_layers=2)
+@pytest.mark.parametrize("bias", [True, False])
+def test_batch_first_with_lengths_zero_state_and_float32(ours_cls, theirs_cls, bias):
+    ours, theirs = _pair(ours_cls, theirs_cls, batch_first=True, num_layers=2, bias=bias)
+    lengths = torch.tensor([T, 2, 5, 1])
     x = torch.randn(N, T, D, dtype=torch.double)
     out_ours, _ = ours(x)
     out_theirs, _ = theirs(x)
     assert out_ours.shape == (N, T, H)
     assert (out_ours - out_theirs).abs().max() < 1e-12
+    packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    out_packed, hn_theirs = theirs(packed)
+    out_packed, _ = pad_packed_sequence(out_packed, batch_first=True, total_length=T)
+    out_ours, hn_ours = ours(x, lengths=lengths)
+    assert (out_ours - out_packed).abs().max() < 1e-12
+    for a, b in zip(_as_tuple(hn_ours), _as_tuple(hn_theirs), strict=True):
+        assert (a - b).abs().max() < 1e-12
     out32, _ = ours.float()(x.float())
     assert out32.dtype == torch.float32
     assert (out32.double() - out_theirs).abs().max() < 1e-5
@@ -127,3 +136,8 @@ def test_wrong_inputs_raise(cls):
         layer(torch.randn(T, N, D), lengths=torch.tensor([6, 0, 2, 3]))
     with pytest.raises(ValueError, match=r"expected lengths of shape \(4,\), received \(3,\)"):
         layer(torch.randn(T, N, D), lengths=[6, 1, 2])
+    batch_first = cls(D, H, batch_first=True)
+    with pytest.raises(
+        ValueError, match=r"expected sequence of shape \(N, T, 3\), received \(4, 6, 2\)"
+    ):
+        batch_first(torch.randn(N, T, 2))

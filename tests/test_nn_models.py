@@ -177,3 +177,13 @@ def test_wide_beam_is_exhaustive_search(length_penalty):
         model, src, None, 0, eos, max_len, beam_size=27, length_penalty=length_penalty
     )
     assert found == [best[:-1] if best[-1] == eos else best]
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a GPU")
+def test_cpu_generator_samples_a_gpu_model_like_a_cpu_one():
+    torch.manual_seed(0)
+    model = LanguageModel(V, embed_dim=4, hidden_size=6).double()
+    generator = torch.Generator().manual_seed(0)
+    on_cpu = sample(model, [1, 2], 12, num_samples=3, generator=generator)
+    generator.manual_seed(0)
+    assert sample(model.cuda(), [1, 2], 12, num_samples=3, generator=generator) == on_cpu

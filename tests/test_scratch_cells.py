@@ -439,6 +439,16 @@ def test_non_finite_values_are_reported():
     hs, cache = rnn_forward(np.zeros((T, N, D)), None, init_rnn_params(D, H))
     with pytest.raises(ValueError, match="dhs contains"):
         rnn_backward(np.full(hs.shape, np.inf), cache)
+    bad_state = np.zeros((N, H))
+    bad_state[0, 1] = np.nan
+    with pytest.raises(ValueError, match=r"c0 contains 1 non-finite"):
+        lstm_forward(np.zeros((T, N, D)), None, bad_state, init_lstm_params(D, H))
+    with pytest.raises(ValueError, match=r"h0 contains 1 non-finite"):
+        gru_forward(np.zeros((T, N, D)), bad_state, init_gru_params(D, H))
+    with pytest.raises(ValueError, match=r"h_prev contains 1 non-finite"):
+        rnn_step_forward(np.zeros((N, D)), bad_state, init_rnn_params(D, H))
+    with pytest.raises(ValueError, match=r"c_prev contains 1 non-finite"):
+        lstm_step_forward(np.zeros((N, D)), np.zeros((N, H)), bad_state, init_lstm_params(D, H))
 
 
 def test_empty_sequence_is_rejected():
@@ -446,6 +456,7 @@ def test_empty_sequence_is_rejected():
         gru_forward(np.zeros((0, N, D)), None, init_gru_params(D, H))
 
 
+@pytest.mark.filterwarnings("error")
 def test_saturated_gates_stay_finite():
     """Huge pre-activations saturate σ and tanh without overflow warnings or NaN."""
     params = init_lstm_params(D, H, peephole=True)

@@ -14,6 +14,7 @@ name -> language classifier.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -42,6 +43,8 @@ def _faker_surnames(locale: str) -> set[str]:
     try:
         module = importlib.import_module(f"faker.providers.person.{locale}")
     except ModuleNotFoundError as err:
+        if err.name != "faker" and importlib.util.find_spec("faker") is not None:
+            raise ValueError(f"this Faker has no surname list for locale {locale!r}") from err
         raise ModuleNotFoundError(
             "rnnbook.data.names needs the package Faker: pip install Faker"
         ) from err

@@ -292,12 +292,14 @@ def ner_sentences(
     """Sentences whose entity tags are decided by the words to the right.
 
     Each sentence starts with an ambiguous word whose tag only the following words reveal:
-    "Teddy Roosevelt was a great president" (PER PER O ...) vs "Teddy bears are on sale"
-    (O O ...), "Paris is a beautiful city" (LOC) vs "Paris Hilton won the election" (PER),
+    "Teddy <surname> was a great president" (PER PER O ...) vs "Teddy bears are on sale"
+    (O O ...), "Paris is a beautiful city" (LOC) vs "Paris <surname> won the election" (PER),
     "Apple announced a new phone" (ORG) vs "Apple pie is my favourite dessert" (O), and
     "the bank of the river was muddy" (bank: LOC) vs "the bank to withdraw cash is closed"
-    (bank: ORG). Surnames are drawn from Faker's en_US list. A left-to-right model cannot
-    tag the ambiguous word better than chance; a bidirectional one can. Deduplicated.
+    (bank: ORG). Surnames are drawn from Faker's en_US list of 1,000; the lecture's "Teddy
+    Roosevelt" has this form but is not a sample, as Roosevelt is not on that list. A
+    left-to-right model cannot tag the ambiguous word better than chance; a bidirectional
+    one can. Deduplicated.
 
     Returns a :class:`~rnnbook.data.SequenceDataset`: ``x`` int64 ``(T, N)`` word ids
     padded with ``<pad>``; ``y`` int64 ``(T, N)`` tag ids into ``label_names = NER_TAGS``,

@@ -6,7 +6,7 @@ the data are public domain):
 - ``sunspots``: yearly mean sunspot numbers 1700-2008 (309 values, SIDC / Wolf numbers),
   a quasi-periodic (~11-year) series an RNN can forecast a step or more ahead.
 - ``co2``: atmospheric CO2 at Mauna Loa (Keeling), weekly 1958-2001, averaged here into
-  monthly means (526 months, 316-374 ppm; the few empty months interpolated linearly):
+  monthly means (526 months, 313-374 ppm; the few empty months interpolated linearly):
   trend plus a yearly cycle.
 
 The synthetic :func:`geometric_random_walk` is a stock-price model whose log returns are

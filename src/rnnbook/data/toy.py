@@ -1,7 +1,8 @@
 """The toy data of chapters 01-02: the "hello" example and the lecture's sentence.
 
 Source: the lecture notes (Karpathy's "hello" character model; the Harry Potter sentence
-used to introduce vocabularies and one-hot vectors). Public domain-sized snippets.
+used to introduce vocabularies and one-hot vectors). A one-word and a one-sentence
+example, written out here; no licence applies to so short a quotation.
 """
 
 from __future__ import annotations

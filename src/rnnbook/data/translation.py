@@ -75,7 +75,7 @@ def date_pairs(n: int, first_year: int, last_year: int, seed: int = 0) -> list[t
         from babel.dates import format_date
     except ModuleNotFoundError as err:
         raise ModuleNotFoundError(
-            "date translation pairs need the package babel: pip install babel"
+            "rnnbook.data.translation needs the package babel: pip install babel"
         ) from err
     start = datetime.date(first_year, 1, 1).toordinal()
     n_days = datetime.date(last_year, 12, 31).toordinal() - start + 1

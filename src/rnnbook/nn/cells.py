@@ -65,11 +65,14 @@ def gru_step(
     return n + z * (h - n)  # = (1 - z) n + z h
 
 
-def check_input(x: Tensor, dims: int, size: int, what: str) -> None:
-    """Raise ValueError unless ``x`` has ``dims`` dimensions and last dimension ``size``."""
-    if x.dim() != dims or x.shape[-1] != size:
-        shape = ", ".join(["T", "N"][: dims - 1] if what == "sequence" else ["N"][: dims - 1])
-        raise ValueError(f"expected {what} of shape ({shape}, {size}), received {tuple(x.shape)}")
+def check_input(x: Tensor, axes: str, size: int, what: str) -> None:
+    """Raise ValueError unless ``x`` has the leading ``axes`` (``"T, N"``) and last size ``size``.
+
+    The message shows the layout the caller passes, so a ``batch_first`` layer reports
+    ``(N, T, D)`` and the shape as it was received.
+    """
+    if x.dim() != len(axes.split(",")) + 1 or x.shape[-1] != size:
+        raise ValueError(f"expected {what} of shape ({axes}, {size}), received {tuple(x.shape)}")
 
 
 def check_state(h: Tensor, shape: tuple[int, ...], what: str) -> None:
@@ -96,7 +99,7 @@ class _Cell(nn.Module):
             nn.init.uniform_(p, -bound, bound)
 
     def _prepare(self, x: Tensor, h: Tensor | None) -> Tensor:
-        check_input(x, 2, self.input_size, "input")
+        check_input(x, "N", self.input_size, "input")
         if h is None:
             return x.new_zeros(x.shape[0], self.hidden_size)
         check_state(h, (x.shape[0], self.hidden_size), "state")

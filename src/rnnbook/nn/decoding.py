@@ -30,7 +30,8 @@ def sample_logits(
     """Draw one token per row of ``logits (N, V)`` -> ids ``(N,)``.
 
     ``p = softmax(logits / temperature)`` over the ``top_k`` largest logits (all if None);
-    ``temperature == 0`` takes the argmax.
+    ``temperature == 0`` takes the argmax. The draw happens on the ``generator``'s device, so
+    a seeded CPU generator gives the same tokens for a model on the GPU.
     """
     if temperature < 0:
         raise ValueError(f"expected temperature >= 0, received {temperature}")
@@ -42,7 +43,9 @@ def sample_logits(
         kth = logits.topk(top_k, dim=-1).values[..., -1:]
         logits = logits.masked_fill(logits < kth, float("-inf"))
     probs = torch.softmax(logits / temperature, dim=-1)
-    return torch.multinomial(probs, 1, generator=generator).squeeze(-1)
+    where = probs.device if generator is None else generator.device
+    draw = torch.multinomial(probs.to(where), 1, generator=generator)
+    return draw.squeeze(-1).to(logits.device)
 
 
 @torch.no_grad()
@@ -127,8 +130,10 @@ def beam_search(
     """Translate each sentence of ``src (S, N)`` with beam search; returns the best of each.
 
     Finished hypotheses (ending in ``eos``) are ranked by ``log p / len ** length_penalty``,
-    counting ``eos`` in the length; search for a sentence stops when ``beam_size`` have
-    finished or after ``max_len`` steps (unfinished beams then compete too).
+    counting ``eos`` in the length. Each step keeps ``beam_size`` hypotheses alive: a
+    hypothesis that ends is set aside and the next-best continuation takes its place. Search
+    for a sentence stops when ``beam_size`` have finished or after ``max_len`` steps
+    (unfinished beams then compete too).
     """
     if beam_size < 1:
         raise ValueError(f"expected beam_size >= 1, received {beam_size}")
@@ -148,14 +153,18 @@ def beam_search(
             )
             totals = torch.tensor([s for _, s in beams], device=src.device)
             scores = torch.log_softmax(logits, -1) + totals[:, None]  # (k, V)
-            top = scores.flatten().topk(min(beam_size, scores.numel()))
+            # 2k candidates, so that k stay alive even if up to k of them end in eos
+            top = scores.flatten().topk(min(2 * beam_size, scores.numel()))
             alive, parents = [], []
-            for score, flat in zip(top.values.tolist(), top.indices.tolist(), strict=True):
+            for rank, (score, flat) in enumerate(
+                zip(top.values.tolist(), top.indices.tolist(), strict=True)
+            ):
                 parent, tok = divmod(flat, logits.shape[-1])
                 hypothesis = ([*beams[parent][0], tok], score)
                 if tok == eos:
-                    finished.append(hypothesis)
-                else:
+                    if rank < beam_size:  # an ending counts only if it is among the k best
+                        finished.append(hypothesis)
+                elif len(alive) < beam_size:
                     alive.append(hypothesis)
                     parents.append(parent)
             beams = alive

@@ -148,11 +148,9 @@ class _Recurrent(nn.Module):
 
     def forward(self, x: Tensor, h0=None, lengths=None):
         """``x (T, N, D)``, ``h0``, ``lengths (N,)`` -> ``output (T, N, dirs*H)``, ``h_n``."""
-        if self.batch_first and x.dim() == 3:
+        check_input(x, "N, T" if self.batch_first else "T, N", self.input_size, "sequence")
+        if self.batch_first:
             x = x.transpose(0, 1)
-        check_input(
-            x, 3, self.input_size, "sequence" if not self.batch_first else "batch_first sequence"
-        )
         T, N, _ = x.shape
         if T == 0 or N == 0:
             raise ValueError(

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from rnnbook.nn import GRUCell, LSTMCell, RNNCell
-from rnnbook.scratch import lstm_step_forward
+from rnnbook.scratch import gru_step_forward, lstm_step_forward
 
 D, H, N = 5, 4, 3
 
@@ -156,3 +156,19 @@ def test_lstm_variants_equal_the_numpy_cells(peephole, coupled):
     h_t, c_t = cell(x, (h, c))
     assert abs(h_t.detach().numpy() - h_np).max() < 1e-12
     assert abs(c_t.detach().numpy() - c_np).max() < 1e-12
+
+
+@pytest.mark.parametrize("reset_after", [False, True])
+def test_gru_forms_equal_the_numpy_cells(reset_after):
+    """Both GRU forms: the torch cell and rnnbook.scratch agree, outputs and layout."""
+    torch.manual_seed(0)
+    cell = GRUCell(D, H, reset_after=reset_after).double()
+    params = {
+        "W_x": cell.weight_ih.detach().numpy(),
+        "W_h": cell.weight_hh.detach().numpy(),
+        "b_x": cell.bias_ih.detach().numpy(),
+        "b_h": cell.bias_hh.detach().numpy(),
+    }
+    x, h = torch.randn(N, D, dtype=torch.double), torch.randn(N, H, dtype=torch.double)
+    h_np, _ = gru_step_forward(x.numpy(), h.numpy(), params, reset_after=reset_after)
+    assert abs(cell(x, h).detach().numpy() - h_np).max() < 1e-12

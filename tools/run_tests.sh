@@ -25,7 +25,8 @@ stage "exercises in sync" python tools/make_exercises.py --check
 stage "unit tests" python -m pytest tests
 stage "notebooks (nbval)" python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider \
   book solutions exercises
-stage "book build" jupyter-book build . -W -n --keep-going
+stage "book build" bash -c \
+  "jupyter-book build . -W -n --keep-going && python tools/check_rendered.py _build/html"
 
 elapsed=$((SECONDS - start))
 echo

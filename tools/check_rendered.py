@@ -16,7 +16,7 @@ UNRENDERED_TABLE = re.compile(r"<p>\|[^<]*\|\s*\n\|[-—–:| ]+\|")
 def main(html_dir: Path) -> int:
     pages = sorted((html_dir / "book").glob("*.html"))
     if not pages:
-        print(f"error: no chapters under {html_dir / 'book'}; build the book first", file=sys.stderr)
+        sys.stderr.write(f"error: no chapters under {html_dir / 'book'}; build the book first\n")
         return 1
     bad = [page for page in pages if UNRENDERED_TABLE.search(page.read_text(encoding="utf-8"))]
     for page in bad:

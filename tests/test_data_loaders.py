@@ -168,6 +168,7 @@ c = D.char_corpus(D.load_python_source(20000))
 add(c.train, c.val, c.test, c.vocab.tokens, *D.load_sunspots(), D.hello_example())
 m = D.load_bach_chorales()
 add(m.tokens, m.vocab.tokens, *D.adding_problem(50), *D.copy_task(50))
+add(*D.long_gap_sentences(50, 7)[:2])
 add(D.load_python_source(20000), D.geometric_random_walk(100), *D.load_co2())
 print(h.hexdigest())
 """

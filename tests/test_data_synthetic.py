@@ -7,12 +7,14 @@ import pytest
 
 from rnnbook.data import (
     ADDING_BASELINE_MSE,
+    GAP_PAIRS,
     IGNORE_INDEX,
     NER_TAGS,
     adding_problem,
     copy_task,
     copy_task_baseline,
     dna_motifs,
+    long_gap_sentences,
     ner_sentences,
     sentiment_sentences,
 )
@@ -118,3 +120,19 @@ def test_ner_first_word_needs_right_context():
     cash = [s for s in idx if s.startswith("the bank to withdraw cash")]
     assert {int(d.y[1, idx[s]]) for s in river} == {NER_TAGS.index("LOC")}
     assert {int(d.y[1, idx[s]]) for s in cash} == {NER_TAGS.index("ORG")}
+
+
+def test_long_gap_sentences_label_is_the_country_far_back():
+    x, y, vocab = long_gap_sentences(300, gap=12, seed=3)
+    assert x.shape == (22, 300) and y.shape == (300,) and x.dtype == y.dtype == np.int64
+    words = [vocab.decode(x[:, n]) for n in range(300)]
+    assert all(w[:4] == ["I", "grew", "up", "in"] and w[-4:] == [".", "I", "speak", "fluent"]
+               for w in words)  # fmt: skip
+    assert [w[4] for w in words] == [GAP_PAIRS[label][0] for label in y]  # the evidence
+    assert not {w for ws in words for w in ws[6:-4]} & {c for c, _ in GAP_PAIRS}  # filler only
+    assert set(y.tolist()) == set(range(len(GAP_PAIRS)))
+    again, y_again, vocab_again = long_gap_sentences(300, gap=12, seed=3)
+    assert np.array_equal(again, x) and np.array_equal(y_again, y)
+    assert vocab_again.tokens == long_gap_sentences(5, gap=0)[2].tokens  # one vocabulary
+    with pytest.raises(ValueError, match="gap >= 0"):
+        long_gap_sentences(10, gap=-1)

@@ -28,11 +28,13 @@ from rnnbook.data.music import Melodies, load_bach_chorales
 from rnnbook.data.names import LANGUAGES, load_names, surnames_by_language
 from rnnbook.data.synthetic import (
     ADDING_BASELINE_MSE,
+    GAP_PAIRS,
     NER_TAGS,
     adding_problem,
     copy_task,
     copy_task_baseline,
     dna_motifs,
+    long_gap_sentences,
     ner_sentences,
     sentiment_sentences,
 )
@@ -58,6 +60,7 @@ __all__ = [
     "HELLO",
     "HELLO_VOCAB",
     "IGNORE_INDEX",
+    "GAP_PAIRS",
     "LANGUAGES",
     "NER_TAGS",
     "PAD",
@@ -86,6 +89,7 @@ __all__ = [
     "load_python_source",
     "load_sunspots",
     "load_translation",
+    "long_gap_sentences",
     "make_windows",
     "ner_sentences",
     "number_pairs",

@@ -11,6 +11,8 @@ this module (no license restriction); the surnames in :func:`ner_sentences` come
   per-position).
 - :func:`sentiment_sentences` - negation and contrast, where a bag of words fails.
 - :func:`ner_sentences` - entity tags that only the right context decides (bidirectional).
+- :func:`long_gap_sentences` - "I grew up in India ... I speak fluent Hindi": a long-term
+  dependency whose length is a knob (chapter 05).
 """
 
 from __future__ import annotations
@@ -334,3 +336,53 @@ def ner_sentences(
     tokens = [list(t) for t in sentences]
     y = [[NER_TAGS.index(t) for t in tags] for tags in sentences.values()]
     return _word_dataset(tokens, y, NER_TAGS, val_frac, test_frac, seed)
+
+
+GAP_PAIRS = (
+    ("India", "Hindi"),
+    ("France", "French"),
+    ("Germany", "German"),
+    ("Spain", "Spanish"),
+    ("Italy", "Italian"),
+    ("China", "Chinese"),
+)
+"""The countries of :func:`long_gap_sentences` and the language each one predicts."""
+
+_GAP_FILLER = tuple(
+    "then we moved to a small town and lived there for many years with our friends "
+    "near the old river".split()
+)
+
+
+def long_gap_sentences(n: int, gap: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, Vocab]:
+    """Sentences whose last word is decided ``gap`` filler words before it.
+
+    Each sentence reads "I grew up in <country> . <gap filler words> . I speak fluent",
+    and the label is the country's language (:data:`GAP_PAIRS`, six classes, drawn
+    uniformly): "I grew up in India . then we moved ... . I speak fluent" -> Hindi. The
+    filler words, drawn uniformly from a fixed list of 17, carry no information, so the
+    only evidence is ``gap + 6`` steps before the prediction, and guessing scores 1/6.
+
+    Returns ``x`` int64 ``(gap + 10, n)`` word ids (every sentence has the same length),
+    ``y`` int64 ``(n,)`` label ids into :data:`GAP_PAIRS`, and the :class:`Vocab` (no
+    special tokens; the same for every ``gap``).
+    """
+    if n < 1 or gap < 0:
+        raise ValueError(f"need n >= 1 and gap >= 0, got n={n}, gap={gap}")
+    vocab = Vocab(
+        ["I", "grew", "up", "in", ".", "speak", "fluent"]
+        + [country for country, _ in GAP_PAIRS]
+        + sorted(set(_GAP_FILLER)),
+        specials=(),
+    )
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, len(GAP_PAIRS), size=n)
+    filler = rng.integers(0, len(_GAP_FILLER), size=(n, gap))
+    sentences = [
+        ["I", "grew", "up", "in", GAP_PAIRS[label][0], "."]
+        + [_GAP_FILLER[k] for k in row]
+        + [".", "I", "speak", "fluent"]
+        for label, row in zip(y.tolist(), filler, strict=True)
+    ]
+    x = np.array([vocab.encode(words) for words in sentences], dtype=np.int64).T
+    return x, y.astype(np.int64), vocab

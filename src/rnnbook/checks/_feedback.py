@@ -77,3 +77,54 @@ def expect_close(
             f"got {got[index]:.6g} ({int(bad.sum())} of {bad.size} entries differ)."
         )
         fail(exercise, message + (f" {hint}" if hint else ""))
+
+
+def matches(got: Any, candidate: Any) -> bool:
+    """True if ``got`` has the shape of ``candidate`` and the same values (``None``: never)."""
+    return (
+        candidate is not None
+        and np.shape(got) == np.shape(candidate)
+        and bool(np.allclose(got, candidate, rtol=1e-6, atol=1e-8))
+    )
+
+
+def check_outputs(
+    exercise: str,
+    got: Any,
+    expected: dict[str, Any],
+    mistakes: list[tuple[str, dict[str, Any]]],
+    where: str,
+) -> None:
+    """Check a tuple of named outputs and name the mistake that explains a wrong one.
+
+    ``mistakes`` pairs a diagnosis with the outputs that mistake would produce; a mistake
+    lists only the outputs it changes. A mistake is named if it explains the whole tuple,
+    or else if it explains one of the wrong outputs; outputs that sit in each other's
+    places are reported as a wrong order.
+    """
+    names = list(expected)
+    wanted = f"({', '.join(names)})"
+    if not isinstance(got, tuple | list):
+        fail(exercise, f"return the tuple {wanted}; got a value of type {type(got).__name__}.")
+    if len(got) != len(names):
+        fail(exercise, f"return the {len(names)} arrays {wanted}; got {len(got)} values.")
+    outputs = dict(zip(names, (np.asarray(value) for value in got), strict=True))
+    wrong = [name for name in names if not matches(outputs[name], expected[name])]
+    if not wrong:
+        return
+    for message, candidate in mistakes:
+        if all(matches(outputs[n], candidate.get(n, expected[n])) for n in names):
+            fail(exercise, message)
+    moved = [
+        f"position {names.index(name)} holds {other}"
+        for name in wrong
+        for other in names
+        if other != name and matches(outputs[name], expected[other])
+    ]
+    if moved:
+        fail(exercise, f"the outputs are in another order ({', '.join(moved)}); return {wanted}.")
+    for name in wrong:
+        for message, candidate in mistakes:
+            if matches(outputs[name], candidate.get(name)):
+                fail(exercise, message)
+        expect_close(exercise, f"{name} {where}", outputs[name], expected[name])

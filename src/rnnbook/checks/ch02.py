@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnbook.checks._feedback import call, expect_close, expect_shape, fail, passed
+from rnnbook.checks._feedback import call, expect_close, expect_shape, fail, matches, passed
 
 __all__ = [
     "check_activation_grads",
@@ -59,14 +59,6 @@ def _random_rnn(
         "b_h": rng.normal(scale=0.5, size=(H,)),
     }
     return x, h_prev, params
-
-
-def _matches(got: np.ndarray, candidate: np.ndarray | None) -> bool:
-    return (
-        candidate is not None
-        and np.shape(got) == np.shape(candidate)
-        and bool(np.allclose(got, candidate, rtol=1e-6, atol=1e-8))
-    )
 
 
 # --------------------------------------------------------------------------- exercise 2.1
@@ -146,7 +138,7 @@ def check_rnn_step_forward(rnn_step_forward: Callable[..., Any]) -> None:
         if np.shape(got) == expected.shape and np.allclose(got, expected, rtol=1e-6, atol=1e-8):
             continue
         for message, candidate in _step_mistakes(x, h_prev, params):
-            if _matches(got, candidate):
+            if matches(got, candidate):
                 fail(ex, message)
         expect_close(ex, f"h for N={N}, D={D}, H={H}", got, expected)
     passed(ex, "rnn_step_forward matches rnnbook.scratch.rnn_step_forward on 3 random cases.")
@@ -196,14 +188,14 @@ def check_rnn_forward(rnn_forward: Callable[..., Any]) -> None:
         if np.allclose(got, expected, rtol=1e-6, atol=1e-8):
             continue
         stale = np.stack([step(xs[t], h0, params)[0] for t in range(T)])
-        if _matches(got, stale):
+        if matches(got, stale):
             fail(
                 ex,
                 "every step starts from h0: the state is not carried forward. Feed each step "
                 "the state the previous step produced (h = step(xs[t], h, params)).",
             )
         shifted = np.concatenate([h0[None], expected[:-1]])
-        if _matches(got, shifted):
+        if matches(got, shifted):
             fail(
                 ex,
                 "off by one in time: you returned h_0 … h_{T-1}. Store the state after each "
@@ -317,7 +309,7 @@ def check_activation_grads(
         if np.allclose(got, expected, rtol=1e-6, atol=1e-9):
             continue
         for candidate, message in mistakes:
-            if _matches(got, candidate):
+            if matches(got, candidate):
                 fail(ex, f"{name} {message}")
         expect_close(ex, f"{name}(z)", got, expected)
     passed(ex, "all five derivatives match rnnbook.scratch.activations.")
@@ -458,19 +450,19 @@ def check_concat_weights(concat_weights: Callable[[np.ndarray, np.ndarray], np.n
             h, x = rng.normal(size=H), rng.normal(size=D)
             expect_close(ex, "W @ [h; x]", got @ np.concatenate([h, x]), W_hh @ h + W_xh @ x)
             continue
-        if _matches(got, np.concatenate([W_xh, W_hh], axis=1)):
+        if matches(got, np.concatenate([W_xh, W_hh], axis=1)):
             fail(
                 ex,
                 "the blocks are in the order [W_xh, W_hh]; the state comes first: "
                 "W = [W_hh, W_xh] multiplies [h_{t-1}; x_t].",
             )
-        if _matches(got, want.T):
+        if matches(got, want.T):
             fail(
                 ex,
                 "W is transposed: it maps the (H + D)-vector [h; x] to H numbers, "
                 f"so its shape is {(H, H + D)}.",
             )
-        if D == H and _matches(got, np.concatenate([W_hh, W_xh], axis=0)):
+        if D == H and matches(got, np.concatenate([W_hh, W_xh], axis=0)):
             fail(
                 ex,
                 f"W has shape {got.shape}: you stacked the blocks vertically (axis 0). "

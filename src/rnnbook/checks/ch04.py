@@ -53,7 +53,15 @@ from typing import Any
 
 import numpy as np
 
-from rnnbook.checks._feedback import call, expect_close, expect_shape, fail, passed
+from rnnbook.checks._feedback import (
+    call,
+    check_outputs,
+    expect_close,
+    expect_shape,
+    fail,
+    matches,
+    passed,
+)
 
 __all__ = [
     "check_bptt",
@@ -73,47 +81,6 @@ def _random_params(rng: np.random.Generator, D: int, H: int) -> dict[str, np.nda
         "W_hh": rng.normal(scale=0.7, size=(H, H)),
         "b_h": rng.normal(scale=0.5, size=(H,)),
     }
-
-
-def _matches(got: Any, candidate: np.ndarray | None) -> bool:
-    return (
-        candidate is not None
-        and np.shape(got) == np.shape(candidate)
-        and bool(np.allclose(got, candidate, rtol=1e-6, atol=1e-8))
-    )
-
-
-def _check_outputs(
-    ex: str,
-    got: Any,
-    expected: dict[str, np.ndarray],
-    mistakes: list[tuple[str, dict[str, np.ndarray]]],
-    where: str,
-) -> None:
-    """Check a tuple of outputs one by one; name the mistake whose value an output equals."""
-    names = list(expected)
-    wanted = f"({', '.join(names)})"
-    if not isinstance(got, tuple | list):
-        fail(ex, f"return the tuple {wanted}; got a value of type {type(got).__name__}.")
-    if len(got) != len(names):
-        fail(ex, f"return the {len(names)} arrays {wanted}; got {len(got)} values.")
-    outputs = dict(zip(names, (np.asarray(value) for value in got), strict=True))
-    moved = [
-        f"position {i} holds {other}"
-        for i, name in enumerate(names)
-        if not _matches(outputs[name], expected[name])
-        for other in names
-        if other != name and _matches(outputs[name], expected[other])
-    ]
-    if moved:
-        fail(ex, f"the outputs are in another order ({', '.join(moved)}); return {wanted}.")
-    for name in names:
-        if _matches(outputs[name], expected[name]):
-            continue
-        for message, candidates in mistakes:
-            if _matches(outputs[name], candidates.get(name)):
-                fail(ex, message)
-        expect_close(ex, f"{name} {where}", outputs[name], expected[name])
 
 
 def _call_with_shapes(ex: str, fn: Callable[..., Any], *args: np.ndarray) -> Any:
@@ -205,7 +172,7 @@ def check_step_jacobian(step_jacobian: Callable[[np.ndarray, np.ndarray], np.nda
             vector = (
                 " You returned the vector 1 − h_t², tanh' alone: put it on the diagonal and "
                 "multiply, diag(1 − h_t²) W_hh."
-                if _matches(got, 1.0 - h**2)
+                if matches(got, 1.0 - h**2)
                 else ""
             )
             fail(
@@ -213,10 +180,10 @@ def check_step_jacobian(step_jacobian: Callable[[np.ndarray, np.ndarray], np.nda
                 f"the Jacobian ∂h_t/∂h_(t−1) is an (H, H) matrix, here {(H, H)}: entry (i, j) "
                 f"is ∂h_t[i]/∂h_(t−1)[j]. Yours has shape {got.shape}.{vector}",
             )
-        if _matches(got, expected):
+        if matches(got, expected):
             continue
         for message, candidate in _jacobian_mistakes(h, W_hh):
-            if _matches(got, candidate):
+            if matches(got, candidate):
                 fail(ex, message)
         expect_close(ex, f"the Jacobian for H={H}", got, expected)
     passed(ex, "step_jacobian equals diag(1 − h²) W_hh and the finite-difference Jacobian.")
@@ -301,7 +268,7 @@ def check_step_backward(step_backward: Callable[..., tuple]) -> None:
         dx, dh_prev, grads = rnn_step_backward(dh, cache)
         expected = {"dx": dx, "dh_prev": dh_prev, **{f"d{k}": grads[k] for k in _KEYS}}
         mistakes = _step_mistakes(dh, x, h_prev, h, W_xh, W_hh)
-        _check_outputs(ex, got, expected, mistakes, f"(N={N}, D={D}, H={H})")
+        check_outputs(ex, got, expected, mistakes, f"(N={N}, D={D}, H={H})")
     passed(ex, "all five gradients match rnnbook.scratch.rnn_step_backward on 2 random cases.")
 
 
@@ -419,7 +386,7 @@ def check_bptt(bptt: Callable[..., tuple]) -> None:
         dxs, dh0, grads = rnn_backward(dhs, cache)
         expected = {"dxs": dxs, "dh0": dh0, **{f"d{k}": grads[k] for k in _KEYS}}
         mistakes = _bptt_mistakes(dhs, xs, h0, hs, W_xh, W_hh)
-        _check_outputs(ex, got, expected, mistakes, f"(T={T}, N={N}, D={D}, H={H})")
+        check_outputs(ex, got, expected, mistakes, f"(T={T}, N={N}, D={D}, H={H})")
     passed(ex, "all five gradients match rnnbook.scratch.rnn_backward on 2 random sequences.")
 
 
@@ -483,7 +450,7 @@ def _check_centred(ex: str, centred_difference: Callable[..., np.ndarray], x: np
             "gradient has x's shape. Loop over np.ndindex(x.shape) and fill grad[k].",
         )
     expected = numerical_gradient(_smooth, x.copy(), eps)
-    if _matches(got, expected):
+    if matches(got, expected):
         return
     mistakes = [
         (
@@ -503,7 +470,7 @@ def _check_centred(ex: str, centred_difference: Callable[..., np.ndarray], x: np
         ),
     ]
     for message, candidate in mistakes:
-        if _matches(got, candidate):
+        if matches(got, candidate):
             fail(ex, message)
     expect_close(ex, f"centred_difference(f, x) for x of shape {x.shape}", got, expected)
 
@@ -672,10 +639,10 @@ def check_truncated_grads(truncated_grads: Callable[..., Mapping[str, np.ndarray
             name = f'grads["{key}"] (T={T}, tau={tau})'
             value = np.asarray(got[key])
             expect_shape(ex, name, value, params[key].shape)
-            if _matches(value, expected[key]):
+            if matches(value, expected[key]):
                 continue
             for message, candidate in mistakes:
-                if _matches(value, candidate[key]):
+                if matches(value, candidate[key]):
                     fail(ex, message)
             expect_close(ex, name, value, expected[key], hint=hint)
     passed(

@@ -46,7 +46,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnbook.checks._feedback import call, expect_close, expect_shape, fail, passed
+from rnnbook.checks._feedback import call, expect_close, expect_shape, fail, matches, passed
 
 __all__ = [
     "check_clip_by_norm",
@@ -59,12 +59,6 @@ _KEYS = ("W_xh", "W_hh", "b_h")
 _D, _H = 3, 4
 
 Grads = dict[str, np.ndarray]
-
-
-def _matches(got: Any, candidate: np.ndarray) -> bool:
-    return np.shape(got) == np.shape(candidate) and bool(
-        np.allclose(got, candidate, rtol=1e-6, atol=1e-8)
-    )
 
 
 def _global_norm(grads: Mapping[str, np.ndarray]) -> float:
@@ -130,10 +124,10 @@ def _check_arrays(
     hint: str = "",
 ) -> None:
     """Compare the clipped arrays; name the mistake whose arrays they all equal."""
-    if all(_matches(arrays[k], expected[k]) for k in _KEYS):
+    if all(matches(arrays[k], expected[k]) for k in _KEYS):
         return
     for message, candidate in mistakes:
-        if all(_matches(arrays[k], candidate[k]) for k in _KEYS):
+        if all(matches(arrays[k], candidate[k]) for k in _KEYS):
             fail(ex, message)
     for k in _KEYS:
         expect_close(ex, f'grads["{k}"] ({case})', arrays[k], expected[k], hint=hint)
@@ -405,9 +399,9 @@ def _check_norms(
         fail(ex, f"{fn_name} returned None: return the array of the T + 1 = {T + 1} norms.")
     got = np.asarray(got, dtype=float)
     if got.shape == (T,):
-        if _matches(got, expected[:-1]):
+        if matches(got, expected[:-1]):
             which = without_last
-        elif _matches(got, expected[1:]):
+        elif matches(got, expected[1:]):
             which = without_first
         else:
             which = ""
@@ -417,7 +411,7 @@ def _check_norms(
             f"{which}".rstrip(),
         )
     expect_shape(ex, f"the result of {fn_name}", got, expected.shape)
-    if _matches(got, expected):
+    if matches(got, expected):
         return
     reversed_array = (
         f"the array is reversed: norms[k] belongs to h_k, so norms[0] is the norm for h_0, "
@@ -425,7 +419,7 @@ def _check_norms(
         expected[::-1],
     )
     for message, candidate in [*mistakes, reversed_array]:
-        if _matches(got, candidate):
+        if matches(got, candidate):
             fail(ex, message)
     expect_close(ex, f"norms (T={T})", got, expected)
 

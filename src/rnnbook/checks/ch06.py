@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnbook.checks._feedback import call, expect_close, fail, passed
+from rnnbook.checks._feedback import call, check_outputs, fail, passed
 
 __all__ = [
     "check_lstm_cell_backward",
@@ -59,12 +59,6 @@ __all__ = [
 _GATES = "ifgo"
 
 Arrays = dict[str, np.ndarray]
-
-
-def _matches(got: Any, candidate: np.ndarray) -> bool:
-    return np.shape(got) == np.shape(candidate) and bool(
-        np.allclose(got, candidate, rtol=1e-6, atol=1e-8)
-    )
 
 
 def _random_params(rng: np.random.Generator, D: int, H: int) -> Arrays:
@@ -87,38 +81,6 @@ def _gates(a: np.ndarray) -> Arrays:
 
     blocks = _blocks(a)
     return {k: np.tanh(z) if k == "g" else sigmoid(z) for k, z in blocks.items()}
-
-
-def _check_outputs(
-    ex: str, got: Any, expected: Arrays, mistakes: list[tuple[str, Arrays]], where: str
-) -> None:
-    """Check a tuple of outputs; name the mistake that produces exactly these outputs.
-
-    A mistake lists only the outputs it changes; the others are as expected.
-    """
-    names = list(expected)
-    wanted = f"({', '.join(names)})"
-    if not isinstance(got, tuple | list):
-        fail(ex, f"return the tuple {wanted}; got a value of type {type(got).__name__}.")
-    if len(got) != len(names):
-        fail(ex, f"return the {len(names)} arrays {wanted}; got {len(got)} values.")
-    outputs = dict(zip(names, (np.asarray(value) for value in got), strict=True))
-    if all(_matches(outputs[name], expected[name]) for name in names):
-        return
-    for message, candidate in mistakes:
-        if all(_matches(outputs[name], candidate.get(name, expected[name])) for name in names):
-            fail(ex, message)
-    moved = [
-        f"position {i} holds {other}"
-        for i, name in enumerate(names)
-        if not _matches(outputs[name], expected[name])
-        for other in names
-        if other != name and _matches(outputs[name], expected[other])
-    ]
-    if moved:
-        fail(ex, f"the outputs are in another order ({', '.join(moved)}); return {wanted}.")
-    for name in names:
-        expect_close(ex, f"{name} {where}", outputs[name], expected[name])
 
 
 # --------------------------------------------------------------------------- exercise 6.1
@@ -187,7 +149,7 @@ def check_lstm_gates(lstm_gates: Callable[[np.ndarray], tuple]) -> None:
                 "its rows. Rows are examples; the four gates lie side by side in the columns, "
                 "so split along axis 1, np.split(a, 4, axis=1).",
             )
-        _check_outputs(ex, got, expected, _gate_mistakes(a), f"(N={N}, H={H})")
+        check_outputs(ex, got, expected, _gate_mistakes(a), f"(N={N}, H={H})")
     passed(
         ex,
         "lstm_gates splits a into i, f, g, o (torch's order) with σ on i, f, o and tanh on g, "
@@ -284,7 +246,7 @@ def check_lstm_step(lstm_step: Callable[..., tuple]) -> None:
         h, c, _ = lstm_step_forward(x, h_prev, c_prev, params)
         got = _call_with_shapes(ex, lstm_step, x, h_prev, c_prev, *params.values())
         mistakes = _step_mistakes(x, h_prev, c_prev, params)
-        _check_outputs(ex, got, {"h": h, "c": c}, mistakes, f"(N={N}, D={D}, H={H})")
+        check_outputs(ex, got, {"h": h, "c": c}, mistakes, f"(N={N}, D={D}, H={H})")
     passed(ex, "h and c match rnnbook.scratch.lstm_step_forward on 2 random cases.")
 
 
@@ -410,7 +372,7 @@ def check_lstm_cell_backward(lstm_cell_backward: Callable[..., tuple]) -> None:
         inputs = (dh, dc, c_prev, *gates.values(), c)
         got = call(ex, lstm_cell_backward, *(v.copy() for v in inputs))
         mistakes = _backward_mistakes(dh, dc, c_prev, gates, c)
-        _check_outputs(ex, got, expected, mistakes, f"(N={N}, H={H})")
+        check_outputs(ex, got, expected, mistakes, f"(N={N}, H={H})")
     passed(ex, "da and dc_prev match rnnbook.scratch.lstm_step_backward on 2 random steps.")
 
 

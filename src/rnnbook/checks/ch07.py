@@ -55,7 +55,15 @@ from typing import Any
 
 import numpy as np
 
-from rnnbook.checks._feedback import call, expect_close, expect_shape, fail, passed
+from rnnbook.checks._feedback import (
+    call,
+    check_outputs,
+    expect_close,
+    expect_shape,
+    fail,
+    matches,
+    passed,
+)
 
 __all__ = [
     "check_flip_update_gate",
@@ -68,12 +76,6 @@ _GRU_KEYS = ("W_x", "W_h", "b_x", "b_h")
 _BLOCKS = "rzn"
 
 Arrays = dict[str, np.ndarray]
-
-
-def _matches(got: Any, candidate: np.ndarray) -> bool:
-    return np.shape(got) == np.shape(candidate) and bool(
-        np.allclose(got, candidate, rtol=1e-6, atol=1e-8)
-    )
 
 
 def _call_with_shapes(
@@ -251,10 +253,10 @@ def check_gru_step(gru_step: Callable[..., np.ndarray]) -> None:
             )
             name = f"h (N={N}, D={D}, H={H}, reset_after={reset_after})"
             expect_shape(ex, name, got, (N, H))
-            if _matches(got, expected):
+            if matches(got, expected):
                 continue
             for message, candidate in _gru_step_mistakes(x, h_prev, params, reset_after):
-                if _matches(got, candidate):
+                if matches(got, candidate):
                     fail(ex, message)
             expect_close(ex, name, got, expected)
     passed(
@@ -359,10 +361,10 @@ def check_flip_update_gate(flip_update_gate: Callable[..., tuple]) -> None:
             _, cache = gru_step_forward(x, h_prev, params, reset_after)
             expected = (1.0 - cache.z) * h_prev + cache.z * cache.n  # the lecture's update
             h = gru_step_forward(x, h_prev, flipped, reset_after)[0]
-            if _matches(h, expected):
+            if matches(h, expected):
                 continue
             for message, candidate in _flip_mistakes(params):
-                if _matches(h, gru_step_forward(x, h_prev, candidate, reset_after)[0]):
+                if matches(h, gru_step_forward(x, h_prev, candidate, reset_after)[0]):
                     fail(ex, message)
             expect_close(
                 ex,
@@ -437,35 +439,6 @@ def _peephole(
     return {"h": o * np.tanh(c), "c": c}
 
 
-def _check_outputs(
-    ex: str, got: Any, expected: Arrays, mistakes: list[tuple[str, Arrays]], where: str
-) -> None:
-    """Check a tuple of outputs; name the mistake that produces exactly these outputs."""
-    names = list(expected)
-    wanted = f"({', '.join(names)})"
-    if not isinstance(got, tuple | list):
-        fail(ex, f"return the tuple {wanted}; got a value of type {type(got).__name__}.")
-    if len(got) != len(names):
-        fail(ex, f"return the {len(names)} arrays {wanted}; got {len(got)} values.")
-    outputs = dict(zip(names, (np.asarray(value) for value in got), strict=True))
-    if all(_matches(outputs[name], expected[name]) for name in names):
-        return
-    for message, candidate in mistakes:
-        if all(_matches(outputs[name], candidate[name]) for name in names):
-            fail(ex, message)
-    moved = [
-        f"position {i} holds {other}"
-        for i, name in enumerate(names)
-        if not _matches(outputs[name], expected[name])
-        for other in names
-        if other != name and _matches(outputs[name], expected[other])
-    ]
-    if moved:
-        fail(ex, f"the outputs are in another order ({', '.join(moved)}); return {wanted}.")
-    for name in names:
-        expect_close(ex, f"{name} {where}", outputs[name], expected[name])
-
-
 def _peephole_mistakes(
     x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, params: Arrays
 ) -> list[tuple[str, Arrays]]:
@@ -522,7 +495,7 @@ def check_peephole_step(peephole_step: Callable[..., tuple]) -> None:
             ex, peephole_step, _PEEPHOLE_LAYOUT, x, h_prev, c_prev, *params.values()
         )
         mistakes = _peephole_mistakes(x, h_prev, c_prev, params)
-        _check_outputs(ex, got, {"h": h, "c": c}, mistakes, f"(N={N}, D={D}, H={H})")
+        check_outputs(ex, got, {"h": h, "c": c}, mistakes, f"(N={N}, D={D}, H={H})")
     passed(
         ex,
         "h and c match rnnbook.scratch.lstm_step_forward(..., peephole=True) on 2 random cases.",

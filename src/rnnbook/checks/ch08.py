@@ -46,11 +46,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from numbers import Integral
-from typing import Any
 
 import numpy as np
 
-from rnnbook.checks._feedback import call, expect_close, expect_shape, fail, passed
+from rnnbook.checks._feedback import call, expect_close, expect_shape, fail, matches, passed
 
 __all__ = [
     "check_bidirectional_outputs",
@@ -60,12 +59,6 @@ __all__ = [
 ]
 
 Arrays = dict[str, np.ndarray]
-
-
-def _matches(got: Any, candidate: np.ndarray) -> bool:
-    return np.shape(got) == np.shape(candidate) and bool(
-        np.allclose(got, candidate, rtol=1e-6, atol=1e-8)
-    )
 
 
 def _states(xs: np.ndarray, params: Arrays) -> np.ndarray:
@@ -166,10 +159,10 @@ def check_bidirectional_outputs(
             )
         name = f"out (T={T}, N={N}, D={D}, H={H})"
         expect_shape(ex, name, got, expected.shape)
-        if _matches(got, expected):
+        if matches(got, expected):
             continue
         for message, candidate in _bidirectional_mistakes(xs, params_f, params_b):
-            if _matches(got, candidate):
+            if matches(got, candidate):
                 fail(ex, message)
         expect_close(ex, name, got, expected)
     passed(
@@ -230,17 +223,17 @@ def check_stacked_forward(
             )
         name = f"hs (T={T}, N={N}, D={D}, H={H}, {L} layers)"
         expect_shape(ex, name, got, (T, N, H))
-        if _matches(got, all_states[-1]):
+        if matches(got, all_states[-1]):
             continue
         for k, states in enumerate(all_states[:-1]):
-            if _matches(got, states):
+            if matches(got, states):
                 fail(
                     ex,
                     f"these are the states of layer {k}{' (the first)' if k == 0 else ''}: "
                     f"return the top layer's, layer {L - 1}, which has read the states of "
                     "every layer below it.",
                 )
-        if _matches(got, _stack(xs, layers, last_only=True)[-1]):
+        if matches(got, _stack(xs, layers, last_only=True)[-1]):
             fail(
                 ex,
                 "each layer reads only the last state of the layer below, repeated at every "
@@ -338,10 +331,10 @@ def check_reverse_padded(reverse_padded: Callable[[np.ndarray, np.ndarray], np.n
         name = f"the output (T={T}, N={len(lengths)}, D={D}, lengths={lengths.tolist()})"
         expected = _reversed_padded(xs, lengths)
         expect_shape(ex, name, got, xs.shape)
-        if _matches(got, expected):
+        if matches(got, expected):
             continue
         for message, candidate in _reverse_padded_mistakes(xs, lengths):
-            if _matches(got, candidate):
+            if matches(got, candidate):
                 fail(ex, message)
         expect_close(
             ex,

@@ -40,6 +40,24 @@ def call(exercise: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> An
         )
 
 
+def call_with_shapes(
+    exercise: str, fn: Callable[..., Any], layout: str, *args: np.ndarray, **kwargs: Any
+) -> Any:
+    """Call the reader's ``fn`` on copies of the arrays ``args``; explain a shape error.
+
+    A ``ValueError`` raised inside ``fn`` becomes a failure that lists the input shapes,
+    followed by ``layout``, the chapter's reminder of how the arrays are laid out.
+    """
+    try:
+        return call(exercise, fn, *(arg.copy() for arg in args), **kwargs)
+    except ValueError as error:
+        shapes = ", ".join(str(arg.shape) for arg in args)
+        fail(
+            exercise,
+            f"your function raised ValueError ({error}) for inputs of shapes {shapes}. " + layout,
+        )
+
+
 def expect_shape(exercise: str, name: str, got: Any, expected: tuple[int, ...]) -> None:
     """Fail unless ``got`` is an array of shape ``expected``."""
     shape = getattr(got, "shape", None)

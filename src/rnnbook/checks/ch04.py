@@ -49,12 +49,12 @@ The references are the package's own :func:`rnnbook.scratch.rnn_step_forward`,
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 
 import numpy as np
 
 from rnnbook.checks._feedback import (
     call,
+    call_with_shapes,
     check_outputs,
     expect_close,
     expect_shape,
@@ -71,6 +71,14 @@ __all__ = [
     "check_truncated_grads",
 ]
 
+_BACKWARD_LAYOUT = (
+    "Rows are examples and weights are stored (out, in): the forward is "
+    "a = x @ W_xh.T + h_prev @ W_hh.T, so its backward multiplies da @ W_xh and "
+    "da @ W_hh, and the weight gradients are da.T @ x and da.T @ h_prev."
+)
+"""The reminder that follows a shape error inside the reader's backward pass."""
+
+
 _KEYS = ("W_xh", "W_hh", "b_h")
 
 
@@ -81,21 +89,6 @@ def _random_params(rng: np.random.Generator, D: int, H: int) -> dict[str, np.nda
         "W_hh": rng.normal(scale=0.7, size=(H, H)),
         "b_h": rng.normal(scale=0.5, size=(H,)),
     }
-
-
-def _call_with_shapes(ex: str, fn: Callable[..., Any], *args: np.ndarray) -> Any:
-    """Call the reader's backward pass; explain a shape error raised inside it."""
-    try:
-        return call(ex, fn, *(a.copy() for a in args))
-    except ValueError as error:
-        shapes = ", ".join(str(a.shape) for a in args)
-        fail(
-            ex,
-            f"your function raised ValueError ({error}) for inputs of shapes {shapes}. Rows "
-            "are examples and weights are stored (out, in): the forward is "
-            "a = x @ W_xh.T + h_prev @ W_hh.T, so its backward multiplies da @ W_xh and "
-            "da @ W_hh, and the weight gradients are da.T @ x and da.T @ h_prev.",
-        )
 
 
 # --------------------------------------------------------------------------- exercise 4.1
@@ -264,7 +257,7 @@ def check_step_backward(step_backward: Callable[..., tuple]) -> None:
         h, cache = rnn_step_forward(x, h_prev, params)
         dh = rng.normal(size=(N, H))
         W_xh, W_hh = params["W_xh"], params["W_hh"]
-        got = _call_with_shapes(ex, step_backward, dh, x, h_prev, h, W_xh, W_hh)
+        got = call_with_shapes(ex, step_backward, _BACKWARD_LAYOUT, dh, x, h_prev, h, W_xh, W_hh)
         dx, dh_prev, grads = rnn_step_backward(dh, cache)
         expected = {"dx": dx, "dh_prev": dh_prev, **{f"d{k}": grads[k] for k in _KEYS}}
         mistakes = _step_mistakes(dh, x, h_prev, h, W_xh, W_hh)
@@ -382,7 +375,7 @@ def check_bptt(bptt: Callable[..., tuple]) -> None:
         hs, cache = rnn_forward(xs, h0, params)
         dhs = rng.normal(size=(T, N, H))
         W_xh, W_hh = params["W_xh"], params["W_hh"]
-        got = _call_with_shapes(ex, bptt, dhs, xs, h0, hs, W_xh, W_hh)
+        got = call_with_shapes(ex, bptt, _BACKWARD_LAYOUT, dhs, xs, h0, hs, W_xh, W_hh)
         dxs, dh0, grads = rnn_backward(dhs, cache)
         expected = {"dxs": dxs, "dh0": dh0, **{f"d{k}": grads[k] for k in _KEYS}}
         mistakes = _bptt_mistakes(dhs, xs, h0, hs, W_xh, W_hh)

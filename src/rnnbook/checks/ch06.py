@@ -43,11 +43,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from numbers import Integral
-from typing import Any
 
 import numpy as np
 
-from rnnbook.checks._feedback import call, check_outputs, fail, passed
+from rnnbook.checks._feedback import call, call_with_shapes, check_outputs, fail, passed
 
 __all__ = [
     "check_lstm_cell_backward",
@@ -55,6 +54,14 @@ __all__ = [
     "check_lstm_parameter_count",
     "check_lstm_step",
 ]
+
+_STEP_LAYOUT = (
+    "Rows are examples and weights are stored (out, in): the pre-activations are "
+    "a = x @ W_x.T + h_prev @ W_h.T + b, shape (N, 4H), split into four (N, H) "
+    "blocks along axis 1."
+)
+"""The reminder that follows a shape error inside the reader's LSTM step."""
+
 
 _GATES = "ifgo"
 
@@ -213,21 +220,6 @@ def _step_mistakes(
     ]
 
 
-def _call_with_shapes(ex: str, fn: Callable[..., Any], *args: np.ndarray) -> Any:
-    """Call the reader's step; explain a shape error raised inside it."""
-    try:
-        return call(ex, fn, *(arg.copy() for arg in args))
-    except ValueError as error:
-        shapes = ", ".join(str(arg.shape) for arg in args)
-        fail(
-            ex,
-            f"your function raised ValueError ({error}) for inputs of shapes {shapes}. Rows "
-            "are examples and weights are stored (out, in): the pre-activations are "
-            "a = x @ W_x.T + h_prev @ W_h.T + b, shape (N, 4H), split into four (N, H) "
-            "blocks along axis 1.",
-        )
-
-
 def check_lstm_step(lstm_step: Callable[..., tuple]) -> None:
     """Check exercise 6.2: ``lstm_step(x, h_prev, c_prev, W_x, W_h, b) -> (h, c)``.
 
@@ -244,7 +236,7 @@ def check_lstm_step(lstm_step: Callable[..., tuple]) -> None:
         x = rng.normal(size=(N, D))
         h_prev, c_prev = rng.uniform(-1.0, 1.0, size=(N, H)), rng.normal(size=(N, H))
         h, c, _ = lstm_step_forward(x, h_prev, c_prev, params)
-        got = _call_with_shapes(ex, lstm_step, x, h_prev, c_prev, *params.values())
+        got = call_with_shapes(ex, lstm_step, _STEP_LAYOUT, x, h_prev, c_prev, *params.values())
         mistakes = _step_mistakes(x, h_prev, c_prev, params)
         check_outputs(ex, got, {"h": h, "c": c}, mistakes, f"(N={N}, D={D}, H={H})")
     passed(ex, "h and c match rnnbook.scratch.lstm_step_forward on 2 random cases.")

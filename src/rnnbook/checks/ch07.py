@@ -57,6 +57,7 @@ import numpy as np
 
 from rnnbook.checks._feedback import (
     call,
+    call_with_shapes,
     check_outputs,
     expect_close,
     expect_shape,
@@ -76,20 +77,6 @@ _GRU_KEYS = ("W_x", "W_h", "b_x", "b_h")
 _BLOCKS = "rzn"
 
 Arrays = dict[str, np.ndarray]
-
-
-def _call_with_shapes(
-    ex: str, fn: Callable[..., Any], layout: str, *args: np.ndarray, **kwargs: Any
-) -> Any:
-    """Call the reader's function on copies of ``args``; explain a shape error inside it."""
-    try:
-        return call(ex, fn, *(arg.copy() for arg in args), **kwargs)
-    except ValueError as error:
-        shapes = ", ".join(str(arg.shape) for arg in args)
-        fail(
-            ex,
-            f"your function raised ValueError ({error}) for inputs of shapes {shapes}. " + layout,
-        )
 
 
 # --------------------------------------------------------------------------- the GRU
@@ -248,9 +235,7 @@ def check_gru_step(gru_step: Callable[..., np.ndarray]) -> None:
         for reset_after in (True, False):
             expected = gru_step_forward(x, h_prev, params, reset_after)[0]
             kwargs = {} if reset_after else {"reset_after": False}
-            got = _call_with_shapes(
-                ex, gru_step, _GRU_LAYOUT, x, h_prev, *params.values(), **kwargs
-            )
+            got = call_with_shapes(ex, gru_step, _GRU_LAYOUT, x, h_prev, *params.values(), **kwargs)
             name = f"h (N={N}, D={D}, H={H}, reset_after={reset_after})"
             expect_shape(ex, name, got, (N, H))
             if matches(got, expected):
@@ -491,7 +476,7 @@ def check_peephole_step(peephole_step: Callable[..., tuple]) -> None:
         x = rng.normal(size=(N, D))
         h_prev, c_prev = rng.uniform(-1.0, 1.0, size=(N, H)), rng.normal(size=(N, H))
         h, c, _ = lstm_step_forward(x, h_prev, c_prev, params, peephole=True)
-        got = _call_with_shapes(
+        got = call_with_shapes(
             ex, peephole_step, _PEEPHOLE_LAYOUT, x, h_prev, c_prev, *params.values()
         )
         mistakes = _peephole_mistakes(x, h_prev, c_prev, params)

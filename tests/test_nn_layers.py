@@ -5,6 +5,7 @@ import torch
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from rnnbook.nn import GRU, LSTM, RNN, GRUCell
+from rnnbook.nn.layers import FusedGRU, FusedLSTM, FusedRNN
 
 T, N, D, H = 6, 4, 3, 5
 LAYERS = [(RNN, torch.nn.RNN), (LSTM, torch.nn.LSTM), (GRU, torch.nn.GRU)]
@@ -141,3 +142,50 @@ def test_wrong_inputs_raise(cls):
         ValueError, match=r"expected sequence of shape \(N, T, 3\), received \(4, 6, 2\)"
     ):
         batch_first(torch.randn(N, T, 2))
+
+
+FUSED = [(RNN, FusedRNN), (LSTM, FusedLSTM), (GRU, FusedGRU)]
+
+
+@pytest.mark.parametrize(("ours_cls", "fused_cls"), FUSED)
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_fused_layer_is_the_loop_with_lengths(ours_cls, fused_cls, batch_first):
+    ours, fused = _pair(
+        ours_cls, fused_cls, num_layers=2, bidirectional=True, batch_first=batch_first
+    )
+    assert isinstance(fused, torch.nn.RNNBase)  # torch.nn's own kernel
+    lengths = torch.tensor([T, 2, 5, 1])
+    x = torch.randn((N, T, D) if batch_first else (T, N, D), dtype=torch.double)
+    for kwargs in ({}, {"lengths": lengths}):
+        x_ours, x_fused = x.clone().requires_grad_(), x.clone().requires_grad_()
+        out_ours, hn_ours = ours(x_ours, **kwargs)
+        out_fused, hn_fused = fused(x_fused, **kwargs)
+        results = list(
+            zip([out_ours, *_as_tuple(hn_ours)], [out_fused, *_as_tuple(hn_fused)], strict=True)
+        )
+        for a, b in results:
+            assert a.shape == b.shape and (a - b).abs().max() < 1e-12
+        weights = [torch.randn(a.shape, dtype=torch.double) for a, _ in results]
+        grads_ours = torch.autograd.grad(
+            sum((w * a).sum() for w, (a, _) in zip(weights, results, strict=True)),
+            [x_ours, *ours.parameters()],
+        )
+        grads_fused = torch.autograd.grad(
+            sum((w * b).sum() for w, (_, b) in zip(weights, results, strict=True)),
+            [x_fused, *fused.parameters()],
+        )
+        for a, b in zip(grads_ours, grads_fused, strict=True):
+            assert (a - b).abs().max() < 1e-10
+
+
+@pytest.mark.parametrize("cls", [FusedRNN, FusedLSTM, FusedGRU])
+def test_fused_wrong_inputs_raise(cls):
+    layer = cls(D, H)
+    with pytest.raises(ValueError, match=r"expected sequence of shape \(T, N, 3\), received"):
+        layer(torch.randn(T, N, 2))
+    with pytest.raises(ValueError, match=r"expected at least one step"):
+        layer(torch.randn(0, N, D))
+    with pytest.raises(ValueError, match=r"expected every length in \[1, 6\], received min 0"):
+        layer(torch.randn(T, N, D), lengths=torch.tensor([6, 0, 2, 3]))
+    with pytest.raises(ValueError, match=r"expected lengths of shape \(4,\), received \(3,\)"):
+        layer(torch.randn(T, N, D), lengths=[6, 1, 2])

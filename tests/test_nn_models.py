@@ -187,3 +187,30 @@ def test_cpu_generator_samples_a_gpu_model_like_a_cpu_one():
     on_cpu = sample(model, [1, 2], 12, num_samples=3, generator=generator)
     generator.manual_seed(0)
     assert sample(model.cuda(), [1, 2], 12, num_samples=3, generator=generator) == on_cpu
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_fused_models_share_state_dicts_with_the_loop(cell):
+    x = _tokens(5, 3)
+    lengths = torch.tensor([5, 2, 4])
+    features = torch.randn(5, 3, 2)
+    pairs = [
+        (LanguageModel, dict(vocab_size=V, embed_dim=4, hidden_size=6, cell=cell), (x,)),
+        (SequenceClassifier, dict(num_outputs=3, hidden_size=6, vocab_size=V, cell=cell), (x,)),
+        (
+            SequenceTagger,
+            dict(num_outputs=3, hidden_size=6, vocab_size=V, cell=cell, bidirectional=True),
+            (x, lengths),
+        ),
+        (Forecaster, dict(input_size=2, hidden_size=6, cell=cell), (features,)),
+    ]
+    for cls, kwargs, inputs in pairs:
+        torch.manual_seed(0)
+        loop = cls(**kwargs).eval()
+        fused = cls(**kwargs, fused=True).eval()
+        assert fused.config["fused"] and not loop.config["fused"]
+        fused.load_state_dict(loop.state_dict())
+        out_loop, out_fused = loop(*inputs), fused(*inputs)
+        out_loop = out_loop[0] if isinstance(out_loop, tuple) else out_loop
+        out_fused = out_fused[0] if isinstance(out_fused, tuple) else out_fused
+        assert torch.allclose(out_loop, out_fused, atol=1e-5), cls.__name__

@@ -7,11 +7,13 @@ match and corpus BLEU (computed by ``sacrebleu``, not by hand).
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import torch
 
 __all__ = [
+    "Spread",
     "accuracy",
     "bits_per_character",
     "corpus_bleu",
@@ -21,6 +23,50 @@ __all__ = [
     "perplexity",
     "token_f1",
 ]
+
+
+@dataclass(frozen=True)
+class Spread:
+    """One measurement repeated over several seeds: the values, their mean and range.
+
+    ``Spread([0.91, 0.97, 0.95])`` formats as ``0.943 (0.910–0.970)`` with ``f"{s:.3f}"``
+    (mean, then min–max) and as ``94% (91–97%)`` with ``f"{s:.0%}"``. The book states what
+    holds across the range, so its guards test ``s.min`` or ``s.max``, not one run.
+    """
+
+    values: tuple[float, ...]
+
+    def __init__(self, values: Iterable[float]):
+        values = tuple(float(v) for v in values)
+        if not values:
+            raise ValueError("Spread: expected at least one value, received none")
+        if not all(math.isfinite(v) for v in values):
+            raise ValueError(f"Spread: expected finite values, received {values}")
+        object.__setattr__(self, "values", values)
+
+    @property
+    def mean(self) -> float:
+        return math.fsum(self.values) / len(self.values)
+
+    @property
+    def min(self) -> float:
+        return min(self.values)
+
+    @property
+    def max(self) -> float:
+        return max(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __format__(self, spec: str) -> str:
+        if spec.endswith("%"):
+            low, high = format(self.min, spec)[:-1], format(self.max, spec)
+            return f"{self.mean:{spec}} ({low}–{high})"
+        return f"{self.mean:{spec}} ({self.min:{spec}}–{self.max:{spec}})"
+
+    def __str__(self) -> str:
+        return format(self, ".3g")
 
 
 def perplexity(mean_nll: float) -> float:

@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 
 from rnnbook.train import History
 
-__all__ = ["heatmap", "learning_curves"]
+__all__ = ["heatmap", "learning_curves", "seed_runs"]
 
 
 def learning_curves(
@@ -48,6 +48,32 @@ def learning_curves(
     if logy:
         ax.set_yscale("log")
     ax.legend(frameon=False)
+    return ax
+
+
+def seed_runs(
+    x: Sequence[float],
+    runs: Sequence[Sequence[float]],
+    label: str,
+    ax: Axes | None = None,
+    color: str | None = None,
+    **style,
+) -> Axes:
+    """One curve per seed, drawn thin, and their mean drawn bold with ``label``.
+
+    ``runs`` is ``(seeds, len(x))``: every run of one experiment against the same ``x``.
+    ``style`` goes to the mean's line (``marker="o"``, ``ls="--"``, ...).
+    """
+    runs = np.asarray(runs, dtype=float)
+    if runs.ndim != 2 or runs.shape[1] != len(x):
+        raise ValueError(
+            f"expected runs of shape (seeds, {len(x)}) to match x, received {runs.shape}"
+        )
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    (line,) = ax.plot(x, runs.mean(axis=0), color=color, lw=2, label=label, **style)
+    for run in runs:
+        ax.plot(x, run, color=line.get_color(), lw=0.8, alpha=0.35)
     return ax
 
 

@@ -31,7 +31,7 @@ from torch.nn import functional as F
 
 from rnnbook.nn.cells import check_input, check_state, gru_step, lstm_step, rnn_step
 
-__all__ = ["GRU", "LSTM", "RNN"]
+__all__ = ["GRU", "LSTM", "RNN", "FusedGRU", "FusedLSTM", "FusedRNN"]
 
 
 class _Recurrent(nn.Module):
@@ -255,3 +255,53 @@ class GRU(_Recurrent):
     def _step(self, xw, state, suffix):
         w_hh, b_hh = getattr(self, f"weight_hh{suffix}"), getattr(self, f"bias_hh{suffix}", None)
         return (gru_step(xw, state[0], w_hh, b_hh, self.reset_after),)
+
+
+class _Fused:
+    """torch.nn's fused layer behind this module's interface: ``forward(x, h0, lengths)``.
+
+    The book's experiments train these once a chapter has shown that ``RNN``, ``LSTM`` and
+    ``GRU`` above equal ``torch.nn``: same parameters and names (state dicts load both
+    ways), but one fused kernel per layer (oneDNN on a CPU, cuDNN on a GPU) instead of a
+    Python loop over time. With ``lengths`` the batch is packed, which gives the same
+    outputs and final states as the masked loop.
+    """
+
+    def forward(self, x: Tensor, h0=None, lengths=None):
+        check_input(x, "N, T" if self.batch_first else "T, N", self.input_size, "sequence")
+        if 0 in x.shape[:2]:
+            raise ValueError(
+                f"expected at least one step and one sequence, received {tuple(x.shape)}"
+            )
+        if lengths is None:
+            return super().forward(x, h0)
+        T = x.shape[1] if self.batch_first else x.shape[0]
+        lengths = torch.as_tensor(lengths).cpu()
+        N = x.shape[0] if self.batch_first else x.shape[1]
+        if lengths.shape != (N,):
+            raise ValueError(f"expected lengths of shape ({N},), received {tuple(lengths.shape)}")
+        if lengths.min() < 1 or lengths.max() > T:
+            raise ValueError(
+                f"expected every length in [1, {T}], received min {int(lengths.min())} and "
+                f"max {int(lengths.max())}"
+            )
+        packed = nn.utils.rnn.pack_padded_sequence(
+            x, lengths, batch_first=self.batch_first, enforce_sorted=False
+        )
+        output, h_n = super().forward(packed, h0)
+        output, _ = nn.utils.rnn.pad_packed_sequence(
+            output, batch_first=self.batch_first, total_length=T
+        )
+        return output, h_n
+
+
+class FusedRNN(_Fused, nn.RNN):
+    """``torch.nn.RNN`` taking ``lengths``; interchangeable with :class:`RNN`."""
+
+
+class FusedLSTM(_Fused, nn.LSTM):
+    """``torch.nn.LSTM`` taking ``lengths``; interchangeable with :class:`LSTM`."""
+
+
+class FusedGRU(_Fused, nn.GRU):
+    """``torch.nn.GRU`` taking ``lengths``; interchangeable with :class:`GRU`."""

@@ -11,7 +11,7 @@ Every model keeps its constructor arguments in ``self.config`` so that
 import torch
 from torch import Tensor, nn
 
-from rnnbook.nn.layers import GRU, LSTM, RNN
+from rnnbook.nn.layers import GRU, LSTM, RNN, FusedGRU, FusedLSTM, FusedRNN
 
 __all__ = [
     "Forecaster",
@@ -26,6 +26,7 @@ __all__ = [
 State = Tensor | tuple[Tensor, Tensor]
 
 _LAYERS = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
+_FUSED = {"rnn": FusedRNN, "lstm": FusedLSTM, "gru": FusedGRU}
 
 
 def make_recurrent(
@@ -35,11 +36,16 @@ def make_recurrent(
     num_layers: int = 1,
     dropout: float = 0.0,
     bidirectional: bool = False,
-) -> RNN | LSTM | GRU:
-    """The recurrent layer named by ``cell`` (``"rnn"``, ``"lstm"`` or ``"gru"``), time-major."""
+    fused: bool = False,
+) -> RNN | LSTM | GRU | FusedRNN | FusedLSTM | FusedGRU:
+    """The recurrent layer named by ``cell`` (``"rnn"``, ``"lstm"`` or ``"gru"``), time-major.
+
+    ``fused=True`` gives torch.nn's fused layer with the same parameters and interface
+    (:class:`rnnbook.nn.layers.FusedLSTM`, ...): the fast path for experiments.
+    """
     if cell not in _LAYERS:
         raise ValueError(f"expected cell in {sorted(_LAYERS)}, received {cell!r}")
-    return _LAYERS[cell](
+    return (_FUSED if fused else _LAYERS)[cell](
         input_size,
         hidden_size,
         num_layers=num_layers,
@@ -76,6 +82,7 @@ class _Encoder(nn.Module):
         num_layers,
         bidirectional,
         dropout,
+        fused=False,
     ):
         super().__init__()
         if (vocab_size is None) == (input_size is None):
@@ -85,7 +92,9 @@ class _Encoder(nn.Module):
             )
         self.embedding = None if vocab_size is None else nn.Embedding(vocab_size, embed_dim)
         features = input_size if vocab_size is None else embed_dim
-        self.rnn = make_recurrent(cell, features, hidden_size, num_layers, dropout, bidirectional)
+        self.rnn = make_recurrent(
+            cell, features, hidden_size, num_layers, dropout, bidirectional, fused
+        )
         self.dropout = nn.Dropout(dropout)
 
     def forward(self, x: Tensor, lengths: Tensor | None) -> tuple[Tensor, State]:
@@ -105,7 +114,8 @@ class LanguageModel(nn.Module):
 
     ``forward(tokens (T, N), state=None) -> (logits (T, N, V), state)``. The returned state
     is passed back in on the next chunk of the same streams (truncated BPTT; see
-    :func:`rnnbook.train.fit` with ``bptt``), after :func:`detach_state`.
+    :func:`rnnbook.train.fit` with ``bptt``), after :func:`detach_state`. ``fused=True``
+    uses torch.nn's fused layer (same parameters; see :func:`make_recurrent`).
     """
 
     def __init__(
@@ -116,6 +126,7 @@ class LanguageModel(nn.Module):
         num_layers: int = 1,
         cell: str = "lstm",
         dropout: float = 0.0,
+        fused: bool = False,
     ):
         super().__init__()
         self.config = dict(
@@ -125,9 +136,10 @@ class LanguageModel(nn.Module):
             num_layers=num_layers,
             cell=cell,
             dropout=dropout,
+            fused=fused,
         )
         self.embedding = nn.Embedding(vocab_size, embed_dim)
-        self.rnn = make_recurrent(cell, embed_dim, hidden_size, num_layers, dropout)
+        self.rnn = make_recurrent(cell, embed_dim, hidden_size, num_layers, dropout, fused=fused)
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size, vocab_size)
 
@@ -148,7 +160,8 @@ class _EncoderWithHead(nn.Module):
     Shared by :class:`SequenceClassifier` and :class:`SequenceTagger`, which differ only in
     which hidden states reach the head. ``num_outputs`` is the number of classes or tags.
     Give ``vocab_size`` for token-id inputs ``(T, N)`` (embedded to ``embed_dim``) or
-    ``input_size`` for real inputs ``(T, N, D)``.
+    ``input_size`` for real inputs ``(T, N, D)``. ``fused=True`` uses torch.nn's fused layer
+    (same parameters and state dict; see :func:`make_recurrent`).
     """
 
     def __init__(
@@ -163,6 +176,7 @@ class _EncoderWithHead(nn.Module):
         num_layers: int = 1,
         bidirectional: bool = False,
         dropout: float = 0.0,
+        fused: bool = False,
     ):
         super().__init__()
         self.config = dict(
@@ -175,9 +189,18 @@ class _EncoderWithHead(nn.Module):
             num_layers=num_layers,
             bidirectional=bidirectional,
             dropout=dropout,
+            fused=fused,
         )
         self.encoder = _Encoder(
-            vocab_size, input_size, embed_dim, hidden_size, cell, num_layers, bidirectional, dropout
+            vocab_size,
+            input_size,
+            embed_dim,
+            hidden_size,
+            cell,
+            num_layers,
+            bidirectional,
+            dropout,
+            fused,
         )
         self.num_directions = 2 if bidirectional else 1
         self.head = nn.Linear(self.num_directions * hidden_size, num_outputs)
@@ -226,6 +249,7 @@ class Forecaster(nn.Module):
         cell: str = "lstm",
         num_layers: int = 1,
         dropout: float = 0.0,
+        fused: bool = False,
     ):
         super().__init__()
         output_size = input_size if output_size is None else output_size
@@ -236,8 +260,9 @@ class Forecaster(nn.Module):
             cell=cell,
             num_layers=num_layers,
             dropout=dropout,
+            fused=fused,
         )
-        self.rnn = make_recurrent(cell, input_size, hidden_size, num_layers, dropout)
+        self.rnn = make_recurrent(cell, input_size, hidden_size, num_layers, dropout, fused=fused)
         self.head = nn.Linear(hidden_size, output_size)
 
     def forward(self, x: Tensor, state: State | None = None) -> tuple[Tensor, State]:

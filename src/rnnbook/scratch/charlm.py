@@ -22,10 +22,11 @@ import numpy as np
 from rnnbook.data.batching import batchify
 from rnnbook.progress import progress_bar
 
-from ._validate import make_rng
+from ._ops import sum_outer
+from ._validate import as_array, check_params, expect_shape, make_rng
 from .losses import cross_entropy, softmax
 from .optim import Adagrad, Adam, clip_grad_norm
-from .rnn import init_rnn_params, output_backward, output_forward, rnn_backward, rnn_forward
+from .rnn import init_rnn_params, output_backward, output_forward
 
 OPTIMIZERS = {"adam": (Adam, 5e-3), "adagrad": (Adagrad, 0.1)}  # class, default learning rate
 
@@ -57,6 +58,60 @@ def _vocab_size(params: dict) -> int:
     return params["W_hy"].shape[0]
 
 
+def _recurrent_params(params: dict, vocab: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """W_xh (H, V), W_hh (H, H), b_h (H,), checked."""
+    if "W_xh" not in params or np.ndim(params["W_xh"]) != 2:
+        raise ValueError("char LM params: expected 'W_xh' of shape (H, V)")
+    hidden = np.shape(params["W_xh"])[0]
+    shapes = {"W_xh": (hidden, vocab), "W_hh": (hidden, hidden), "b_h": (hidden,)}
+    check_params(params, shapes, "char LM")
+    return params["W_xh"], params["W_hh"], params["b_h"]
+
+
+def _rnn_forward_codes(
+    params: dict, codes: np.ndarray, h0: np.ndarray | None, vocab: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``rnn.rnn_forward`` over one-hot inputs, without building them.
+
+    W_xh times the one-hot vector of code v is column v of W_xh, so the input's share of
+    every step is a lookup, ``W_xh.T[codes]``: the same numbers as the product with the
+    one-hot array, without its (T, N, V) size. Returns h0 (N, H) and hs (T, N, H).
+    """
+    W_xh, W_hh, b_h = _recurrent_params(params, vocab)
+    hidden = len(b_h)
+    if h0 is None:
+        h0 = np.zeros((codes.shape[1], hidden))
+    else:
+        h0 = as_array("h0", h0)
+        expect_shape("h0", h0, (codes.shape[1], hidden), "(N, H)")
+    x_part = W_xh.T[codes] + b_h  # (T, N, H)
+    hs = np.empty_like(x_part)
+    h, W_hh_T = h0, W_hh.T
+    for t in range(len(codes)):
+        h = hs[t] = np.tanh(x_part[t] + h @ W_hh_T)
+    return h0, hs
+
+
+def _rnn_backward_codes(
+    dhs: np.ndarray, codes: np.ndarray, h0: np.ndarray, hs: np.ndarray, params: dict
+) -> dict[str, np.ndarray]:
+    """``rnn.rnn_backward`` for one-hot inputs: dW_xh adds da_t into the columns of x_t."""
+    W_hh = params["W_hh"]
+    das = np.empty_like(hs)
+    dh_next = np.zeros_like(h0)
+    for t in reversed(range(len(hs))):
+        das[t] = (dhs[t] + dh_next) * (1.0 - hs[t] ** 2)
+        dh_next = das[t] @ W_hh
+    h_prevs = np.concatenate([h0[None], hs[:-1]])
+    dW_xh_T = np.zeros(params["W_xh"].shape[::-1])  # (V, H)
+    np.add.at(dW_xh_T, codes.ravel(), das.reshape(-1, das.shape[-1]))
+    return {
+        "W_xh": np.ascontiguousarray(dW_xh_T.T),
+        "W_hh": sum_outer(das, h_prevs),
+        "b_h": das.sum(axis=(0, 1)),
+    }
+
+
 def forward(
     params: dict, inputs: np.ndarray, targets: np.ndarray, h0: np.ndarray | None = None
 ) -> tuple[float, np.ndarray, tuple]:
@@ -77,11 +132,10 @@ def forward(
             f"inputs and targets: expected two arrays of shape (T, N), received "
             f"{inputs.shape} and {targets.shape}"
         )
-    xs = np.eye(vocab)[inputs]  # one-hot, (T, N, V)
-    hs, rnn_cache = rnn_forward(xs, h0, params)
+    h0, hs = _rnn_forward_codes(params, inputs, h0, vocab)  # one-hot inputs, as lookups
     logits, out_cache = output_forward(hs, params)
     loss, dlogits = cross_entropy(logits, targets)
-    return loss, hs[-1], (rnn_cache, out_cache, dlogits)
+    return loss, hs[-1], (inputs, h0, hs, out_cache, dlogits)
 
 
 def loss_and_grads(
@@ -96,9 +150,9 @@ def loss_and_grads(
     Returns:
         loss (mean nats per character), grads (keys of params), h_T (N, H).
     """
-    loss, h_last, (rnn_cache, out_cache, dlogits) = forward(params, inputs, targets, h0)
+    loss, h_last, (inputs, h0, hs, out_cache, dlogits) = forward(params, inputs, targets, h0)
     dhs, out_grads = output_backward(dlogits, out_cache)
-    _, _, rnn_grads = rnn_backward(dhs, rnn_cache)
+    rnn_grads = _rnn_backward_codes(dhs, inputs, h0, hs, params)
     return loss, {**rnn_grads, **out_grads}, h_last
 
 
@@ -108,6 +162,7 @@ def sample(
     n: int,
     temperature: float = 1.0,
     rng: np.random.Generator | int | None = None,
+    num_samples: int | None = None,
 ) -> np.ndarray:
     """Generate ``n`` codes after reading ``prefix``, drawing x_{t+1} ~ softmax(z_t / τ).
 
@@ -117,9 +172,11 @@ def sample(
     Args:
         params: from :func:`init_params`. prefix: at least one code to start from.
         n: number of codes to generate. temperature: τ > 0. rng: Generator or seed.
+        num_samples: draw this many continuations side by side, as one batch; None draws one.
 
     Returns:
-        (n,) integer array of generated codes (the prefix is not included).
+        (n,) integer array of generated codes (the prefix is not included), or
+        (num_samples, n) with ``num_samples``.
     """
     vocab = _vocab_size(params)
     prefix = _check_codes("prefix", np.atleast_1d(prefix), vocab)
@@ -127,17 +184,23 @@ def sample(
         raise ValueError(f"prefix: expected a 1-D sequence of codes, received shape {prefix.shape}")
     if temperature <= 0:
         raise ValueError(f"temperature must be positive, received {temperature}")
+    if num_samples is not None and num_samples < 1:
+        raise ValueError(f"num_samples must be positive or None, received {num_samples}")
     rng = make_rng(rng)
-    eye = np.eye(vocab)
-    hs, _ = rnn_forward(eye[prefix][:, None, :], None, params)  # read the prefix, N = 1
-    h = hs[-1]
-    out = np.empty(n, dtype=np.int64)
+    rows = 1 if num_samples is None else num_samples
+    W_xh, W_hh, b_h = _recurrent_params(params, vocab)
+    W_hy, b_y = params["W_hy"], params["b_y"]
+    x_part = W_xh.T + b_h  # (V, H): the input's share of a step, for each code
+    h = np.zeros((rows, len(b_h)))
+    for code in prefix:  # read the prefix
+        h = np.tanh(x_part[np.full(rows, code)] + h @ W_hh.T)
+    out = np.empty((rows, n), dtype=np.int64)
     for t in range(n):
-        logits, _ = output_forward(h, params)
-        out[t] = rng.choice(vocab, p=softmax(logits[0] / temperature))
-        hs, _ = rnn_forward(eye[out[t]][None, None, :], h, params)
-        h = hs[-1]
-    return out
+        p = softmax((h @ W_hy.T + b_y) / temperature)  # (rows, V)
+        u = rng.random((rows, 1))  # inverse CDF: the first code whose cumulative p reaches u
+        out[:, t] = np.minimum((p.cumsum(axis=1) < u).sum(axis=1), vocab - 1)
+        h = np.tanh(x_part[out[:, t]] + h @ W_hh.T)
+    return out[0] if num_samples is None else out
 
 
 def evaluate(params: dict, data: np.ndarray, batch_size: int = 32, seq_length: int = 100) -> float:

@@ -113,3 +113,33 @@ def test_bad_input():
         charlm.sample(params, [0], 5, temperature=0)
     with pytest.raises(ValueError, match="prefix is empty"):
         charlm.sample(params, [], 5)
+
+
+def test_code_lookups_equal_the_one_hot_rnn():
+    """charlm's lookup forward and backward are rnn_forward/rnn_backward on one-hot inputs."""
+    from rnnbook.scratch import rnn_backward, rnn_forward
+
+    V, H, T, N = 6, 5, 7, 3
+    params = charlm.init_params(V, H, rng=1)
+    rng = np.random.default_rng(2)
+    codes = rng.integers(0, V, size=(T, N))
+    h0 = rng.normal(size=(N, H))
+    dhs = rng.normal(size=(T, N, H))
+    _, hs = charlm._rnn_forward_codes(params, codes, h0, V)
+    hs_ref, cache = rnn_forward(np.eye(V)[codes], h0, params)
+    assert np.abs(hs - hs_ref).max() < 1e-12
+    grads = charlm._rnn_backward_codes(dhs, codes, h0, hs, params)
+    _, _, grads_ref = rnn_backward(dhs, cache)
+    for key in ("W_xh", "W_hh", "b_h"):
+        assert np.abs(grads[key] - grads_ref[key]).max() < 1e-12, key
+
+
+def test_batched_samples_are_seeded_and_in_the_vocabulary():
+    codes, V = corpus()
+    params = charlm.init_params(V, 16, rng=0)
+    batch = charlm.sample(params, [0], 20, rng=5, num_samples=4)
+    assert batch.shape == (4, 20) and batch.min() >= 0 and batch.max() < V
+    assert np.array_equal(batch, charlm.sample(params, [0], 20, rng=5, num_samples=4))
+    assert len({tuple(row) for row in batch}) > 1  # the rows are independent draws
+    with pytest.raises(ValueError, match="num_samples must be positive"):
+        charlm.sample(params, [0], 5, num_samples=0)

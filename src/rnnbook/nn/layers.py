@@ -34,6 +34,19 @@ from rnnbook.nn.cells import check_input, check_state, gru_step, lstm_step, rnn_
 __all__ = ["GRU", "LSTM", "RNN", "FusedGRU", "FusedLSTM", "FusedRNN"]
 
 
+def check_lengths(lengths, T: int, N: int) -> Tensor:
+    """``lengths`` as a tensor ``(N,)``; a ValueError unless every length is in ``[1, T]``."""
+    lengths = torch.as_tensor(lengths)
+    if lengths.shape != (N,):
+        raise ValueError(f"expected lengths of shape ({N},), received {tuple(lengths.shape)}")
+    if lengths.min() < 1 or lengths.max() > T:
+        raise ValueError(
+            f"expected every length in [1, {T}], received min {int(lengths.min())} and "
+            f"max {int(lengths.max())}"
+        )
+    return lengths
+
+
 class _Recurrent(nn.Module):
     """Parameters, validation and the layer/direction/time loops shared by the three layers."""
 
@@ -136,14 +149,7 @@ class _Recurrent(nn.Module):
 
     def _mask(self, lengths, T: int, N: int, device: torch.device) -> Tensor:
         """``(T, N, 1)`` boolean, True at real steps ``t < lengths[n]``."""
-        lengths = torch.as_tensor(lengths, device=device)
-        if lengths.shape != (N,):
-            raise ValueError(f"expected lengths of shape ({N},), received {tuple(lengths.shape)}")
-        if lengths.min() < 1 or lengths.max() > T:
-            raise ValueError(
-                f"expected every length in [1, {T}], received min {int(lengths.min())} and "
-                f"max {int(lengths.max())}"
-            )
+        lengths = check_lengths(lengths, T, N).to(device)
         return (torch.arange(T, device=device)[:, None] < lengths[None, :]).unsqueeze(-1)
 
     def forward(self, x: Tensor, h0=None, lengths=None):
@@ -275,16 +281,8 @@ class _Fused:
             )
         if lengths is None:
             return super().forward(x, h0)
-        T = x.shape[1] if self.batch_first else x.shape[0]
-        lengths = torch.as_tensor(lengths).cpu()
-        N = x.shape[0] if self.batch_first else x.shape[1]
-        if lengths.shape != (N,):
-            raise ValueError(f"expected lengths of shape ({N},), received {tuple(lengths.shape)}")
-        if lengths.min() < 1 or lengths.max() > T:
-            raise ValueError(
-                f"expected every length in [1, {T}], received min {int(lengths.min())} and "
-                f"max {int(lengths.max())}"
-            )
+        N, T = x.shape[:2] if self.batch_first else x.shape[1::-1]
+        lengths = check_lengths(lengths, T, N).cpu()
         packed = nn.utils.rnn.pack_padded_sequence(
             x, lengths, batch_first=self.batch_first, enforce_sorted=False
         )

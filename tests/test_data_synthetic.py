@@ -136,3 +136,36 @@ def test_long_gap_sentences_label_is_the_country_far_back():
     assert vocab_again.tokens == long_gap_sentences(5, gap=0)[2].tokens  # one vocabulary
     with pytest.raises(ValueError, match="gap >= 0"):
         long_gap_sentences(10, gap=-1)
+
+
+def test_gene_mask_needs_the_closing_stop_codon():
+    from rnnbook.data import gene_mask
+
+    marked = "".join("x" if m else "." for m in gene_mask("CCATGCCTAGCCATGCC"))
+    assert marked == "..xxxxxxxx......."  # the second ATG is never closed
+    assert not gene_mask("ATGATGCC").any()
+    assert gene_mask("ATGTAG").all()
+
+
+def test_dna_genes_labels_follow_gene_mask_and_need_right_context():
+    from rnnbook.data import dna_genes, gene_mask
+
+    d = dna_genes(400, seed=3)
+    assert d.x.shape == d.y.shape == (60, 400) and d.label_names == ("background", "gene")
+    for i in range(0, 400, 37):
+        np.testing.assert_array_equal(d.y[:, i], gene_mask(d.tokens[i]))
+    has_gene = d.y.any(0)
+    assert 0.3 < has_gene.mean() < 0.7  # closed in about half: an ATG alone decides nothing
+    assert all("ATG" in t for t in d.tokens)
+
+
+def test_sentiment_construction_recovers_each_kind():
+    from rnnbook.data import sentiment_construction
+
+    assert sentiment_construction("the plot was dull".split()) == "plain"
+    assert sentiment_construction("i hated this movie".split()) == "plain"
+    assert sentiment_construction("the cast was not bad at all".split()) == "negation"
+    assert sentiment_construction("there is nothing to like in this movie".split()) == "nothing"
+    assert sentiment_construction("the plot was good but the cast was weak".split()) == "contrast"
+    texts = {" ".join(t) for t in sentiment_sentences(4000, seed=0).tokens}
+    assert {"this movie is great", "i hated this movie"} <= texts

@@ -13,7 +13,7 @@ Modules:
 - ``translation``: French -> English numbers (num2words) and dates (babel)
 - ``timeseries``: sunspots and CO2 (statsmodels), a geometric random walk
 - ``music``: Bach chorale soprano melodies (music21, cached)
-- ``synthetic``: adding problem, copy task, DNA motifs, sentiment, named entities
+- ``synthetic``: adding problem, copy task, DNA motifs and genes, sentiment, named entities
 """
 
 from rnnbook.data.batching import (
@@ -33,9 +33,12 @@ from rnnbook.data.synthetic import (
     adding_problem,
     copy_task,
     copy_task_baseline,
+    dna_genes,
     dna_motifs,
+    gene_mask,
     long_gap_sentences,
     ner_sentences,
+    sentiment_construction,
     sentiment_sentences,
 )
 from rnnbook.data.text import CharCorpus, char_corpus, load_python_source
@@ -79,8 +82,10 @@ __all__ = [
     "copy_task_baseline",
     "date_pairs",
     "detokenize",
+    "dna_genes",
     "dna_motifs",
     "encode_pairs",
+    "gene_mask",
     "geometric_random_walk",
     "hello_example",
     "load_bach_chorales",
@@ -94,6 +99,7 @@ __all__ = [
     "ner_sentences",
     "number_pairs",
     "pad_sequences",
+    "sentiment_construction",
     "sentiment_sentences",
     "split_contiguous",
     "split_indices",

@@ -17,6 +17,8 @@ this module (no license restriction); the surnames in :func:`ner_sentences` come
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from rnnbook.data.batching import pad_sequences, split_indices
@@ -152,6 +154,62 @@ def dna_motifs(
     return SequenceDataset(tokens, seqs.T.copy(), lengths, y, vocab, names, train, val, test)
 
 
+def gene_mask(sequence: str, start: str = "ATG", stop: str = "TAG") -> np.ndarray:
+    """Bool ``(L,)``: the bases of every closed region ``start ... stop`` of ``sequence``.
+
+    Reading left to right, a ``start`` codon opens a region and the first ``stop`` codon that
+    begins after it closes it; both codons belong to the region. A region that no ``stop``
+    closes is not a gene, so whether a base is marked can depend on bases far to its right.
+
+    >>> "".join("x" if m else "." for m in gene_mask("CCATGCCTAGCCATGCC"))
+    '..xxxxxxxx.......'
+    """
+    mask = np.zeros(len(sequence), dtype=bool)
+    begin = sequence.find(start)
+    while begin >= 0:
+        end = sequence.find(stop, begin + len(start))
+        if end < 0:
+            break
+        mask[begin : end + len(stop)] = True
+        begin = sequence.find(start, end + len(stop))
+    return mask
+
+
+def dna_genes(
+    n: int = 2000,
+    length: int = 60,
+    val_frac: float = 0.1,
+    test_frac: float = 0.1,
+    seed: int = 0,
+) -> SequenceDataset:
+    """Per-base labelling of DNA: which bases lie in a region from ``ATG`` to the next ``TAG``.
+
+    A toy version of gene finding (a start codon, a stop codon, the stretch between). Bases
+    are uniform over ACGT, and each sequence gets one ``ATG`` written at a uniformly random
+    position in its first two thirds, so most sequences hold a region that is open; about
+    half of those are closed by a ``TAG`` before the end. Labels come from
+    :func:`gene_mask` on the final sequence, so they are exact.
+
+    Returns a :class:`~rnnbook.data.SequenceDataset` with ``x`` int64 ``(length, n)`` (ids
+    0-3 of A, C, G, T; ``vocab`` has no specials), ``y`` int64 ``(length, n)`` (1 on gene
+    bases; ``label_names = ("background", "gene")``) and ``tokens`` the strings.
+    """
+    if n < 2 or length < 12:
+        raise ValueError(f"need n >= 2 sequences of length >= 12, got n={n}, length={length}")
+    rng = np.random.default_rng(seed)
+    vocab = Vocab(DNA_ALPHABET, specials=())
+    seqs = rng.integers(0, 4, size=(n, length))
+    starts = rng.integers(0, 2 * length // 3, size=n)
+    for i, s in enumerate(starts):
+        seqs[i, s : s + 3] = vocab.encode("ATG")
+    tokens = ["".join(DNA_ALPHABET[b] for b in s) for s in seqs]
+    y = np.stack([gene_mask(t) for t in tokens], axis=1).astype(np.int64)
+    train, val, test = split_indices(n, val_frac, test_frac, seed)
+    lengths = np.full(n, length, dtype=np.int64)
+    return SequenceDataset(tokens, seqs.T.copy(), lengths, y, vocab, ("background", "gene"),
+                           train, val, test)  # fmt: skip
+
+
 # ---------------------------------------------------------------- sentiment
 _SUBJECTS = ("the movie", "the film", "the plot", "the acting", "the story", "the ending",
              "the soundtrack", "the cast")  # fmt: skip
@@ -170,8 +228,9 @@ def _sentiment_sentences(rng: np.random.Generator, kind: str) -> list[tuple[str,
     pol, pol2 = int(rng.integers(2)), int(rng.integers(2))
     adj = (_NEGATIVE, _POSITIVE)[pol][rng.integers(8)]
     obj = _OBJECTS[rng.integers(len(_OBJECTS))]
-    if kind == "plain":
-        return [(f"{subj} was {adj}", pol)]
+    if kind == "plain":  # the lectures' "this movie is great", "I hated this movie"
+        verb = (("hated", "disliked"), ("loved", "liked"))[pol][rng.integers(2)]
+        return [((f"{subj} was {adj}", f"{obj} is {adj}", f"i {verb} {obj}")[rng.integers(3)], pol)]
     if kind == "negation":
         tail = ("", " at all", " in the least")[rng.integers(3)]
         neg = ("not", "never")[rng.integers(2)]
@@ -189,18 +248,32 @@ def _sentiment_sentences(rng: np.random.Generator, kind: str) -> list[tuple[str,
     return [(f"there is so much to {verb} in {obj}", pol)]
 
 
+def sentiment_construction(tokens: Sequence[str]) -> str:
+    """Which of :data:`SENTIMENT_CONSTRUCTIONS` a sentence of :func:`sentiment_sentences` uses."""
+    words = set(tokens)
+    if words & {"but", "although"}:
+        return "contrast"
+    if words & {"not", "never"}:
+        return "negation"
+    if "nothing" in words or "much" in words:
+        return "nothing"
+    return "plain"
+
+
 def sentiment_sentences(
     n: int = 4000, val_frac: float = 0.1, test_frac: float = 0.1, seed: int = 0
 ) -> SequenceDataset:
     """Short movie-review sentences whose sentiment needs word order to read.
 
-    Four constructions are drawn equally often (:data:`SENTIMENT_CONSTRUCTIONS`): plain
-    ("the plot was dull"), negation ("the acting was not bad at all" is positive), contrast
-    ("the cast was great but the ending was weak" is negative; "although ... , ..." too) and
-    "nothing to" ("there is nothing to like in this movie" is negative). Each contrast draw
-    adds a mirrored pair with the same words and opposite labels ("the ending was weak but
-    the cast was great" is positive), so no bag-of-words classifier can be right on more
-    than half of them. Sentences are lower case, tokens split on spaces, and
+    Four constructions are drawn equally often (:data:`SENTIMENT_CONSTRUCTIONS`; recover a
+    sentence's with :func:`sentiment_construction`): plain ("the plot was dull", "this movie
+    is great", "i hated this movie"), negation ("the acting was not bad at all" is
+    positive), contrast ("the cast was great but the ending was weak" is negative;
+    "although ... , ..." too) and "nothing to" ("there is nothing to like in this movie" is
+    negative). Each contrast draw adds a mirrored pair with the same words and opposite
+    labels ("the ending was weak but the cast was great" is positive), so no bag-of-words
+    classifier can be right on more than half of them. Sentences are lower case, tokens
+    split on spaces, and
     deduplicated (``n`` draws give fewer distinct sentences).
 
     Returns a :class:`~rnnbook.data.SequenceDataset`: ``x`` int64 ``(T, N)`` word ids padded

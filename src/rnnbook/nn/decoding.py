@@ -7,7 +7,8 @@
   :class:`~rnnbook.nn.models.Seq2Seq`. Beam search keeps the ``beam_size`` best partial
   translations by total log-probability and ranks finished ones by
   ``log p(y) / len(y) ** length_penalty`` (length normalisation); with ``beam_size=1`` it
-  returns exactly what :func:`greedy_decode` returns.
+  returns exactly what :func:`greedy_decode` returns. It searches all sentences of a batch
+  at once (sentences x beams are the rows of one decoder batch), not one after another.
 
 Sequences are returned as lists of token ids without the start token and without the
 stop token.
@@ -88,18 +89,30 @@ def sample(
     return [row[: row.index(stop_token)] if stop_token in row else row for row in rows]
 
 
+def _check_src(src: Tensor, max_len: int) -> None:
+    if src.dim() != 2 or src.dtype != torch.long or 0 in src.shape:
+        raise ValueError(
+            f"expected source ids of shape (S, N) and dtype long, received shape "
+            f"{tuple(src.shape)} and dtype {src.dtype}"
+        )
+    if max_len < 1:
+        raise ValueError(f"expected max_len >= 1, received {max_len}")
+
+
 @torch.no_grad()
 def greedy_decode(
     model: Seq2Seq, src: Tensor, src_lengths: Tensor | None, bos: int, eos: int, max_len: int
 ) -> list[list[int]]:
     """Translate a batch ``src (S, N)`` by taking the most likely token at every step."""
+    _check_src(src, max_len)
     was_training = model.training
     model.eval()
     memory, state, mask = model.encode(src, src_lengths)
+    keys = model.keys(memory)
     token = torch.full((src.shape[1],), bos, dtype=torch.long, device=src.device)
     outputs = []
     for _ in range(max_len):
-        logits, state, _ = model.decode_step(token, state, memory, mask)
+        logits, state, _ = model.decode_step(token, state, memory, mask, keys)
         token = logits.argmax(-1)
         outputs.append(token)
         if (torch.stack(outputs) == eos).any(0).all():
@@ -126,53 +139,89 @@ def beam_search(
     max_len: int,
     beam_size: int = 5,
     length_penalty: float = 1.0,
-) -> list[list[int]]:
+    return_scores: bool = False,
+) -> list[list[int]] | tuple[list[list[int]], list[float]]:
     """Translate each sentence of ``src (S, N)`` with beam search; returns the best of each.
 
-    Finished hypotheses (ending in ``eos``) are ranked by ``log p / len ** length_penalty``,
-    counting ``eos`` in the length. Each step keeps ``beam_size`` hypotheses alive: a
-    hypothesis that ends is set aside and the next-best continuation takes its place. Search
-    for a sentence stops when ``beam_size`` have finished or after ``max_len`` steps
-    (unfinished beams then compete too).
+    All ``N`` sentences are searched at once: their ``beam_size`` hypotheses are the
+    ``N * beam_size`` rows of one decoder batch (row ``n * beam_size + b`` is beam ``b`` of
+    sentence ``n``), and each step is one ``topk`` over every sentence's
+    ``beam_size * V`` continuations.
+
+    Hypotheses are ranked by total log-probability while they grow. Each step takes the
+    ``2 * beam_size`` best continuations of a sentence: one that ends in ``eos`` is set aside
+    as finished if it ranks among the best ``beam_size``, and the best ``beam_size`` that go
+    on stay alive, so a finished hypothesis never shrinks the beam. A sentence's search stops
+    when ``beam_size`` hypotheses have finished or after ``max_len`` steps (unfinished beams
+    then compete too). The winner maximises the length-normalised score
+    ``log p(y) / len(y) ** length_penalty``, counting ``eos`` in the length
+    (``length_penalty=0``: raw log-probability, which favours short outputs). With
+    ``beam_size=1`` it returns exactly what :func:`greedy_decode` returns.
+
+    Returns token lists without ``eos``; with ``return_scores`` also each winner's
+    normalised score.
     """
+    _check_src(src, max_len)
     if beam_size < 1:
         raise ValueError(f"expected beam_size >= 1, received {beam_size}")
     was_training = model.training
     model.eval()
+    device, (_, N), k = src.device, src.shape, beam_size
+    memory, state, mask = model.encode(src, src_lengths)
+    memory, mask = memory.repeat_interleave(k, 1), mask.repeat_interleave(k, 1)
+    state = _select(state, torch.arange(N, device=device).repeat_interleave(k))
+    keys = model.keys(memory)
+    inf = float("inf")
+    alive = torch.full((N, k), -inf, device=device)  # total log-probability of alive beams
+    alive[:, 0] = 0.0  # one hypothesis to start with: the empty one
+    history = torch.zeros((N, k, 0), dtype=torch.long, device=device)
+    best = torch.full((N,), -inf, device=device)  # best normalised score of a finished one
+    best_tokens = torch.zeros((N, max_len), dtype=torch.long, device=device)
+    best_len = torch.zeros(N, dtype=torch.long, device=device)
+    n_finished = torch.zeros(N, dtype=torch.long, device=device)
+    done = torch.zeros(N, dtype=torch.bool, device=device)
+    token = torch.full((N * k,), bos, dtype=torch.long, device=device)
+    rows = torch.arange(N, device=device)
+    for t in range(max_len):
+        logits, state, _ = model.decode_step(token, state, memory, mask, keys)
+        V = logits.shape[-1]
+        scores = torch.log_softmax(logits.float(), -1).view(N, k, V) + alive[..., None]
+        top, flat = scores.view(N, k * V).topk(min(2 * k, k * V), dim=1)  # (N, C) best first
+        parent, tok = flat // V, flat % V
+        rank = torch.arange(top.shape[1], device=device)
+        ends = (tok == eos) & (top > -inf)
+        finishing = ends & (rank < k) & ~done[:, None]
+        normalised = (top / (t + 1) ** length_penalty).masked_fill(~finishing, -inf)
+        step_best, where = normalised.max(1)
+        improves = step_best > best
+        if improves.any():
+            chosen = parent[rows, where]
+            best_tokens[improves, :t] = history[rows, chosen][improves]
+            best_len[improves] = t
+            best[improves] = step_best[improves]
+        n_finished += finishing.sum(1)
+        # the k best continuations that do not end stay alive (rank order kept)
+        goes_on = tok != eos
+        keep = (rank + (~goes_on) * top.shape[1]).argsort(1)[:, :k]
+        alive = top.gather(1, keep).masked_fill(~goes_on.gather(1, keep), -inf)
+        parent, token = parent.gather(1, keep), tok.gather(1, keep)
+        history = torch.cat([history[rows[:, None], parent], token[..., None]], dim=2)
+        done |= (n_finished >= k) | (alive == -inf).all(1)
+        if done.all():
+            break
+        state = _select(state, (rows[:, None] * k + parent).flatten())
+        token = token.flatten()
+    # sentences with fewer than k finished: the alive beams compete too
+    length = history.shape[2]
+    open_best, open_arg = (alive / max(length, 1) ** length_penalty).max(1)
+    use_open = (n_finished < k) & (open_best > best)
     results = []
-    for n in range(src.shape[1]):
-        length = None if src_lengths is None else torch.as_tensor(src_lengths)[n : n + 1]
-        memory, state, mask = model.encode(src[:, n : n + 1], length)
-        beams = [([], 0.0)]  # alive hypotheses: (tokens, total log-probability)
-        finished = []
-        for _ in range(max_len):
-            k = len(beams)
-            token = torch.tensor([t[-1] if t else bos for t, _ in beams], device=src.device)
-            logits, state, _ = model.decode_step(
-                token, state, memory.expand(-1, k, -1), mask.expand(-1, k)
-            )
-            totals = torch.tensor([s for _, s in beams], device=src.device)
-            scores = torch.log_softmax(logits, -1) + totals[:, None]  # (k, V)
-            # 2k candidates, so that k stay alive even if up to k of them end in eos
-            top = scores.flatten().topk(min(2 * beam_size, scores.numel()))
-            alive, parents = [], []
-            for rank, (score, flat) in enumerate(
-                zip(top.values.tolist(), top.indices.tolist(), strict=True)
-            ):
-                parent, tok = divmod(flat, logits.shape[-1])
-                hypothesis = ([*beams[parent][0], tok], score)
-                if tok == eos:
-                    if rank < beam_size:  # an ending counts only if it is among the k best
-                        finished.append(hypothesis)
-                elif len(alive) < beam_size:
-                    alive.append(hypothesis)
-                    parents.append(parent)
-            beams = alive
-            if len(finished) >= beam_size or not beams:
-                break
-            state = _select(state, torch.tensor(parents, device=src.device))
-        candidates = finished if len(finished) >= beam_size else finished + beams
-        tokens, _ = max(candidates, key=lambda c: c[1] / len(c[0]) ** length_penalty)
-        results.append(tokens[:-1] if tokens[-1] == eos else tokens)
+    for n in range(N):
+        if use_open[n]:
+            results.append(history[n, open_arg[n]].tolist())
+        else:
+            results.append(best_tokens[n, : best_len[n]].tolist())
     model.train(was_training)
+    if return_scores:
+        return results, torch.where(use_open, open_best, best).tolist()
     return results

@@ -8,6 +8,8 @@ Every model keeps its constructor arguments in ``self.config`` so that
 :func:`rnnbook.train.load_checkpoint` can rebuild it from a checkpoint.
 """
 
+import math
+
 import torch
 from torch import Tensor, nn
 
@@ -20,6 +22,7 @@ __all__ = [
     "SequenceClassifier",
     "SequenceTagger",
     "detach_state",
+    "inverse_sigmoid_decay",
     "make_recurrent",
 ]
 
@@ -290,20 +293,37 @@ class Forecaster(nn.Module):
         return torch.cat(predictions)
 
 
+_ATTENTION = {False: None, True: "bahdanau", "bahdanau": "bahdanau", "luong": "luong"}
+
+
 class Seq2Seq(nn.Module):
-    """Encoder–decoder for token sequences, optionally with additive (Bahdanau) attention.
+    """Encoder–decoder for token sequences, optionally with additive attention.
 
     The encoder reads ``src (S, N)`` with ``src_lengths (N,)`` (padding never reaches its
-    final state); the decoder starts from that final state, the context vector. With
-    ``attention=True``, at each step the decoder's previous top-layer state ``s`` scores every
-    encoder output ``h_j`` by ``e_j = v · tanh(W_s s + W_h h_j)`` (padded ``j`` masked out),
-    ``α = softmax(e)``, and reads the context ``c = Σ_j α_j h_j``, which is fed in with the
-    previous token and used by the output projection.
+    final state); the decoder starts from that final state, the context vector. Attention
+    scores every encoder output ``h_j`` against a decoder state ``s`` by
+    ``e_j = v · tanh(W_s s + W_h h_j)`` (padded ``j`` masked out), takes ``α = softmax(e)``
+    and reads the context ``c = Σ_j α_j h_j``. Where it sits is ``attention``:
 
-    ``forward(src, src_lengths, tgt_in (T, N))`` is teacher forcing and returns logits
-    ``(T, N, V_tgt)`` (plus attention weights ``(T, N, S)`` with ``return_attention``).
-    Decoding one step at a time (:mod:`rnnbook.nn.decoding`) uses :meth:`encode` and
-    :meth:`decode_step`.
+    * ``False``: no attention; the decoder sees the source only through its initial state.
+    * ``True`` or ``"bahdanau"`` (Bahdanau et al. 2015): the query is the state *before* the
+      step, ``s_(t-1)``; the context is fed into the recurrence with the previous token and
+      used by the output projection, so every step waits for the previous one.
+    * ``"luong"`` (Luong et al. 2015, "concat" score without input feeding): the query is the
+      state *after* the step, ``s_t``; the context is used by the output projection only, so
+      under teacher forcing the decoder's recurrence runs over all steps at once and the
+      attention of all steps is one batched computation.
+
+    ``forward(src, src_lengths, tgt_in (T, N))`` returns logits ``(T, N, V_tgt)`` (plus
+    attention weights ``(T, N, S)`` with ``return_attention``). ``tgt_in`` is the target
+    shifted right: ``<bos> y_1 … y_(T-1)``. In training mode the decoder is fed the true
+    previous token with probability ``teacher_forcing`` (attribute or keyword; 1: teacher
+    forcing, 0: free running on its own argmax predictions, in between: scheduled sampling,
+    drawn per sentence and step from torch's global generator); in eval mode it is always
+    teacher-forced, so a validation loss is comparable across training schemes. Decoding one
+    step at a time (:mod:`rnnbook.nn.decoding`) uses :meth:`encode` and :meth:`decode_step`.
+    ``fused=True`` runs the encoder and decoder on torch.nn's fused layers (same parameters;
+    see :func:`make_recurrent`).
     """
 
     def __init__(
@@ -314,10 +334,13 @@ class Seq2Seq(nn.Module):
         hidden_size: int = 128,
         num_layers: int = 1,
         cell: str = "gru",
-        attention: bool = False,
+        attention: bool | str = False,
         dropout: float = 0.0,
+        fused: bool = False,
     ):
         super().__init__()
+        if attention not in _ATTENTION:
+            raise ValueError(f"expected attention in {list(_ATTENTION)}, received {attention!r}")
         self.config = dict(
             src_vocab_size=src_vocab_size,
             tgt_vocab_size=tgt_vocab_size,
@@ -327,15 +350,21 @@ class Seq2Seq(nn.Module):
             cell=cell,
             attention=attention,
             dropout=dropout,
+            fused=fused,
         )
+        self.attention = _ATTENTION[attention]
+        self.teacher_forcing = 1.0
         self.encoder = _Encoder(
-            src_vocab_size, None, embed_dim, hidden_size, cell, num_layers, False, dropout
+            src_vocab_size, None, embed_dim, hidden_size, cell, num_layers, False, dropout, fused
         )
         self.tgt_embedding = nn.Embedding(tgt_vocab_size, embed_dim)
-        context = hidden_size if attention else 0
-        self.decoder = make_recurrent(cell, embed_dim + context, hidden_size, num_layers, dropout)
+        context = hidden_size if self.attention else 0
+        feed = hidden_size if self.attention == "bahdanau" else 0
+        self.decoder = make_recurrent(
+            cell, embed_dim + feed, hidden_size, num_layers, dropout, fused=fused
+        )
         self.dropout = nn.Dropout(dropout)
-        if attention:
+        if self.attention:
             self.query = nn.Linear(hidden_size, hidden_size, bias=False)  # W_s
             self.key = nn.Linear(hidden_size, hidden_size)  # W_h
             self.score = nn.Linear(hidden_size, 1, bias=False)  # v
@@ -351,23 +380,53 @@ class Seq2Seq(nn.Module):
         mask = torch.arange(S, device=src.device)[:, None] < lengths.to(src.device)[None, :]
         return memory, state, mask
 
-    def _attend(self, state: State, memory: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
-        """Context ``(N, H)`` and weights ``(N, S)`` for the decoder state before this step."""
-        s = (state[0] if isinstance(state, tuple) else state)[-1]  # top layer (N, H)
-        e = self.score(torch.tanh(self.query(s) + self.key(memory))).squeeze(-1)  # (S, N)
-        alpha = e.masked_fill(~mask, float("-inf")).softmax(dim=0)
-        return (alpha.unsqueeze(-1) * memory).sum(0), alpha.T
+    def attend(
+        self, queries: Tensor, memory: Tensor, mask: Tensor, keys: Tensor | None = None
+    ) -> tuple[Tensor, Tensor]:
+        """Contexts ``(..., N, H)`` and weights ``(..., N, S)`` for decoder states ``queries``.
+
+        ``queries`` is ``(N, H)`` (one step) or ``(T, N, H)`` (all steps). For each query
+        ``s``, ``e_j = v · tanh(W_s s + W_h h_j)`` for every source position ``j`` of
+        ``memory (S, N, H)``; positions where ``mask (S, N)`` is False get ``e_j = -inf``
+        (weight 0); ``α = softmax_j(e)``; the context is ``Σ_j α_j h_j``. ``keys`` is
+        ``W_h h_j`` precomputed (:meth:`keys`), as a decoder loop does once per sentence.
+        """
+        if not self.attention:
+            raise ValueError("attend needs a model built with attention")
+        keys = self.keys(memory) if keys is None else keys  # (S, N, H)
+        q = self.query(queries).unsqueeze(-3)  # (..., 1, N, H)
+        e = self.score(torch.tanh(q + keys)).squeeze(-1)  # (..., S, N)
+        alpha = e.masked_fill(~mask, float("-inf")).softmax(dim=-2)
+        context = (alpha.unsqueeze(-1) * memory).sum(-3)  # (..., N, H)
+        return context, alpha.transpose(-1, -2)
+
+    def keys(self, memory: Tensor) -> Tensor | None:
+        """``W_h h_j`` for every encoder output of ``memory (S, N, H)`` (None without attention)."""
+        return self.key(memory) if self.attention else None
 
     def decode_step(
-        self, token: Tensor, state: State, memory: Tensor, mask: Tensor
+        self,
+        token: Tensor,
+        state: State,
+        memory: Tensor,
+        mask: Tensor,
+        keys: Tensor | None = None,
     ) -> tuple[Tensor, State, Tensor | None]:
-        """One step: previous tokens ``(N,)`` -> logits ``(N, V)``, state, attention ``(N, S)``."""
+        """One step: previous tokens ``(N,)`` -> logits ``(N, V)``, state, attention ``(N, S)``.
+
+        ``keys`` (optional) is :meth:`keys` of ``memory``, computed once for all steps.
+        """
         x = self.dropout(self.tgt_embedding(token))
-        if not self.config["attention"]:
+        if self.attention is None:
             out, state = self.decoder(x.unsqueeze(0), state)
             return self.head(self.dropout(out[0])), state, None
-        context, alpha = self._attend(state, memory, mask)
-        out, state = self.decoder(torch.cat([x, context], -1).unsqueeze(0), state)
+        if self.attention == "bahdanau":
+            s = (state[0] if isinstance(state, tuple) else state)[-1]  # top layer (N, H)
+            context, alpha = self.attend(s, memory, mask, keys)
+            out, state = self.decoder(torch.cat([x, context], -1).unsqueeze(0), state)
+        else:
+            out, state = self.decoder(x.unsqueeze(0), state)
+            context, alpha = self.attend(out[0], memory, mask, keys)
         return self.head(self.dropout(torch.cat([out[0], context], -1))), state, alpha
 
     def forward(
@@ -376,17 +435,53 @@ class Seq2Seq(nn.Module):
         src_lengths: Tensor | None,
         tgt_in: Tensor,
         return_attention: bool = False,
-    ) -> Tensor | tuple[Tensor, Tensor]:
-        """Teacher forcing: ``tgt_in (T, N)`` starts with BOS -> logits ``(T, N, V_tgt)``."""
+        teacher_forcing: float | None = None,
+    ) -> Tensor | tuple[Tensor, Tensor | None]:
+        """``tgt_in (T, N)`` starts with BOS -> logits ``(T, N, V_tgt)`` (see the class doc)."""
+        if tgt_in.dim() != 2 or tgt_in.dtype != torch.long or tgt_in.shape[1] != src.shape[1]:
+            raise ValueError(
+                f"expected tgt_in of token ids (T, N={src.shape[1]}) and dtype long, received "
+                f"shape {tuple(tgt_in.shape)} and dtype {tgt_in.dtype}"
+            )
+        p = self.teacher_forcing if teacher_forcing is None else float(teacher_forcing)
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"expected 0 <= teacher_forcing <= 1, received {p}")
+        mixing = self.training and p < 1.0
         memory, state, mask = self.encode(src, src_lengths)
-        if not self.config["attention"]:
+        if self.attention != "bahdanau" and not mixing:  # all steps at once
             out, _ = self.decoder(self.dropout(self.tgt_embedding(tgt_in)), state)
+            weights = None
+            if self.attention == "luong":
+                context, weights = self.attend(out, memory, mask)
+                out = torch.cat([out, context], -1)
             logits = self.head(self.dropout(out))
-            return (logits, None) if return_attention else logits
-        steps, weights = [], []
-        for token in tgt_in:
-            logits, state, alpha = self.decode_step(token, state, memory, mask)
+            return (logits, weights) if return_attention else logits
+        steps, weights, keys = [], [], self.keys(memory)
+        for t in range(len(tgt_in)):
+            token = tgt_in[t]
+            if mixing and t > 0:
+                own = steps[-1].argmax(-1)  # the model's own previous prediction
+                if p > 0.0:
+                    own = torch.where(torch.rand(own.shape, device=own.device) < p, token, own)
+                token = own
+            logits, state, alpha = self.decode_step(token, state, memory, mask, keys)
             steps.append(logits)
             weights.append(alpha)
         logits = torch.stack(steps)
-        return (logits, torch.stack(weights)) if return_attention else logits
+        if not return_attention:
+            return logits
+        return logits, (torch.stack(weights) if self.attention else None)
+
+
+def inverse_sigmoid_decay(step: int | Tensor, k: float) -> float:
+    """Scheduled sampling's teacher-forcing probability ``k / (k + exp(step / k))``.
+
+    Bengio et al. (2015): starts near 1 (``k >= 1``) and decays to 0; larger ``k`` decays
+    later. ``step`` counts updates or epochs, whichever the schedule is written in.
+    """
+    if k < 1:
+        raise ValueError(f"expected k >= 1, received {k}")
+    step = float(step)
+    if step < 0:
+        raise ValueError(f"expected step >= 0, received {step}")
+    return k / (k + math.exp(min(step / k, 700.0)))

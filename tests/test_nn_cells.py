@@ -125,14 +125,65 @@ def test_gru_reset_before_equations():
     assert torch.autograd.gradcheck(cell, (x, h))
 
 
+def _call(cell, x, h):
+    return cell(x, (h, h)) if isinstance(cell, LSTMCell) else cell(x, h)
+
+
 @pytest.mark.parametrize("cls", [RNNCell, LSTMCell, GRUCell])
 def test_wrong_sizes_raise(cls):
     cell = cls(D, H)
-    with pytest.raises(ValueError, match=r"expected input of shape \(N, 5\), received \(3, 6\)"):
+    shapes = r"\(N, 5\) or, unbatched, \(5,\)"
+    with pytest.raises(ValueError, match=rf"expected input of shape {shapes}, received \(3, 6\)"):
         cell(torch.randn(N, D + 1))
-    bad_state = torch.randn(N, H + 1)
-    with pytest.raises(ValueError, match=r"expected state of shape \(3, 4\), received \(3, 5\)"):
-        cell(torch.randn(N, D), (bad_state, bad_state) if cls is LSTMCell else bad_state)
+    with pytest.raises(ValueError, match=r"expected input .* received \(2, 3, 5\)"):
+        cell(torch.randn(2, N, D))  # a sequence is not a step
+    with pytest.raises(ValueError, match=r"expected input .* received \(\)"):
+        cell(torch.tensor(1.0))
+    state = r"expected state( h)? of shape"
+    with pytest.raises(ValueError, match=rf"{state} \(3, 4\), received \(3, 5\)"):
+        _call(cell, torch.randn(N, D), torch.randn(N, H + 1))
+    with pytest.raises(ValueError, match=rf"{state} \(3, 4\), received \(2, 4\)"):
+        _call(cell, torch.randn(N, D), torch.randn(2, H))  # batch sizes differ
+    with pytest.raises(ValueError, match=rf"{state} \(3, 4\), received \(4,\)"):
+        _call(cell, torch.randn(N, D), torch.randn(H))  # batched input, unbatched state
+    with pytest.raises(
+        ValueError, match=rf"{state} \(4,\) for an unbatched input, received \(1, 4\)"
+    ):
+        _call(cell, torch.randn(D), torch.randn(1, H))
+
+
+def test_lstm_cell_state_must_be_a_pair():
+    with pytest.raises(ValueError, match=r"expected the LSTM state as a pair \(h, c\)"):
+        LSTMCell(D, H)(torch.randn(N, D), torch.randn(N, H))
+
+
+@pytest.mark.parametrize(
+    ("cls", "kwargs"),
+    [
+        (RNNCell, {}),
+        (GRUCell, {}),
+        (GRUCell, {"reset_after": False}),
+        (LSTMCell, {}),
+        (LSTMCell, {"peephole": True, "coupled": True}),
+    ],
+)
+def test_unbatched_step_is_a_batch_of_one(cls, kwargs):
+    """``x (D,)``, state ``(H,)``: the batched step with N = 1, without the batch axis."""
+    torch.manual_seed(0)
+    cell = cls(D, H, **kwargs).double()
+    x, h, c = (torch.randn(k, dtype=torch.double) for k in (D, H, H))
+    state = (h, c) if cls is LSTMCell else h
+    batched_state = (h[None], c[None]) if cls is LSTMCell else h[None]
+    for single, batched in [
+        (cell(x, state), cell(x[None], batched_state)),
+        (cell(x), cell(x[None])),
+    ]:
+        for a, b in zip(_as_tuple(single), _as_tuple(batched), strict=True):
+            assert a.shape == (H,) and torch.equal(a, b[0])
+
+
+def _as_tuple(state):
+    return state if isinstance(state, tuple) else (state,)
 
 
 @pytest.mark.parametrize("peephole", [False, True])

@@ -124,22 +124,47 @@ def test_gru_reset_before_layer_is_its_cell_unrolled():
 @pytest.mark.parametrize("cls", [RNN, LSTM, GRU])
 def test_wrong_inputs_raise(cls):
     layer = cls(D, H, num_layers=2)
+    shapes = r"\(T, N, 3\) or, unbatched, \(T, 3\)"
     with pytest.raises(
-        ValueError, match=r"expected sequence of shape \(T, N, 3\), received \(6, 4, 2\)"
+        ValueError, match=rf"expected sequence of shape {shapes}, received \(6, 4, 2\)"
     ):
         layer(torch.randn(T, N, 2))
-    with pytest.raises(ValueError, match=r"expected sequence .* received \(6, 3\)"):
-        layer(torch.randn(T, D))
-    bad = torch.zeros(1, N, H)
+    with pytest.raises(ValueError, match=r"expected sequence .* received \(6, 2\)"):
+        layer(torch.randn(T, 2))
+    with pytest.raises(ValueError, match=r"expected sequence .* received \(3,\)"):
+        layer(torch.randn(D))
+    with pytest.raises(ValueError, match=r"expected sequence .* received \(1, 6, 4, 3\)"):
+        layer(torch.randn(1, T, N, D))
+
+    def call(x, h):
+        return layer(x, (h, h) if cls is LSTM else h)
+
     with pytest.raises(ValueError, match=r"expected h0 of shape \(2, 4, 5\), received \(1, 4, 5\)"):
-        layer(torch.randn(T, N, D), (bad, bad) if cls is LSTM else bad)
+        call(torch.randn(T, N, D), torch.zeros(1, N, H))
+    with pytest.raises(ValueError, match=r"expected h0 of shape \(2, 4, 5\), received \(2, 3, 5\)"):
+        call(torch.randn(T, N, D), torch.zeros(2, N - 1, H))  # batch sizes differ
+    with pytest.raises(ValueError, match=r"expected h0 of shape \(2, 4, 5\), received \(2, 5\)"):
+        call(torch.randn(T, N, D), torch.zeros(2, H))  # batched input, unbatched state
+    with pytest.raises(
+        ValueError,
+        match=r"expected h0 of shape \(2, 5\) for an unbatched sequence, received \(2, 1, 5\)",
+    ):
+        call(torch.randn(T, D), torch.zeros(2, 1, H))
+    if cls is LSTM:
+        with pytest.raises(ValueError, match=r"expected the LSTM state as a pair \(h0, c0\)"):
+            layer(torch.randn(T, N, D), torch.zeros(2, N, H))
+        with pytest.raises(ValueError, match=r"expected c0 of shape \(2, 4, 5\), received"):
+            layer(torch.randn(T, N, D), (torch.zeros(2, N, H), torch.zeros(2, N, H + 1)))
+    with pytest.raises(ValueError, match=r"expected at least one step and one sequence"):
+        layer(torch.randn(0, N, D))
     with pytest.raises(ValueError, match=r"expected every length in \[1, 6\], received min 0"):
         layer(torch.randn(T, N, D), lengths=torch.tensor([6, 0, 2, 3]))
     with pytest.raises(ValueError, match=r"expected lengths of shape \(4,\), received \(3,\)"):
         layer(torch.randn(T, N, D), lengths=[6, 1, 2])
     batch_first = cls(D, H, batch_first=True)
     with pytest.raises(
-        ValueError, match=r"expected sequence of shape \(N, T, 3\), received \(4, 6, 2\)"
+        ValueError,
+        match=r"expected sequence of shape \(N, T, 3\) or, unbatched, \(T, 3\), received \(4, 6, 2",
     ):
         batch_first(torch.randn(N, T, 2))
 
@@ -181,11 +206,97 @@ def test_fused_layer_is_the_loop_with_lengths(ours_cls, fused_cls, batch_first):
 @pytest.mark.parametrize("cls", [FusedRNN, FusedLSTM, FusedGRU])
 def test_fused_wrong_inputs_raise(cls):
     layer = cls(D, H)
-    with pytest.raises(ValueError, match=r"expected sequence of shape \(T, N, 3\), received"):
+    with pytest.raises(ValueError, match=r"expected sequence of shape \(T, N, 3\) or, unbatched"):
         layer(torch.randn(T, N, 2))
+    with pytest.raises(ValueError, match=r"expected h0 of shape \(1, 5\) for an unbatched seq"):
+        layer(
+            torch.randn(T, D),
+            (torch.zeros(1, 1, H),) * 2 if cls is FusedLSTM else torch.zeros(1, 1, H),
+        )
     with pytest.raises(ValueError, match=r"expected at least one step"):
         layer(torch.randn(0, N, D))
     with pytest.raises(ValueError, match=r"expected every length in \[1, 6\], received min 0"):
         layer(torch.randn(T, N, D), lengths=torch.tensor([6, 0, 2, 3]))
     with pytest.raises(ValueError, match=r"expected lengths of shape \(4,\), received \(3,\)"):
         layer(torch.randn(T, N, D), lengths=[6, 1, 2])
+
+
+@pytest.mark.parametrize(("ours_cls", "theirs_cls"), LAYERS + [(FusedLSTM, torch.nn.LSTM)])
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_unbatched_sequence_is_a_batch_of_one(ours_cls, theirs_cls, batch_first):
+    """``x (T, D)``, ``h0 (L·dirs, H)``: torch's shapes out, whatever ``batch_first`` says."""
+    kwargs = {"num_layers": 2, "bidirectional": True, "batch_first": batch_first}
+    ours, theirs = _pair(ours_cls, theirs_cls, **kwargs)
+    g = torch.Generator().manual_seed(1)
+    x = torch.randn(T, D, generator=g, dtype=torch.double)
+    h0 = [
+        torch.randn(4, H, generator=g, dtype=torch.double)
+        for _ in range(2 if theirs_cls is torch.nn.LSTM else 1)
+    ]
+    out, h_n = ours(x, _state(h0))
+    out_theirs, hn_theirs = theirs(x, _state(h0))
+    out_batched, hn_batched = ours(
+        x[None] if batch_first else x[:, None], _state([h[:, None] for h in h0])
+    )
+    assert out.shape == out_theirs.shape == (T, 2 * H)
+    assert (out - out_theirs).abs().max() < 1e-12
+    assert torch.equal(out, out_batched[0] if batch_first else out_batched[:, 0])
+    for a, b, c in zip(_as_tuple(h_n), _as_tuple(hn_theirs), _as_tuple(hn_batched), strict=True):
+        assert a.shape == b.shape == (4, H)
+        assert (a - b).abs().max() < 1e-12 and torch.equal(a, c[:, 0])
+    out_zero, _ = ours(x, lengths=[T])  # h0 = zeros; lengths (1,), the batch of one
+    assert (out_zero - theirs(x)[0]).abs().max() < 1e-12
+
+
+def _state(parts):
+    return tuple(parts) if len(parts) == 2 else parts[0]
+
+
+@pytest.mark.parametrize("ours_cls", [LSTM, FusedLSTM])
+@pytest.mark.parametrize("num_layers", [1, 2])
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("padded", [False, True])
+def test_lstm_projection_matches_torch(ours_cls, num_layers, bidirectional, padded):
+    """``proj_size``: h of size P, parameters ``weight_hr_l{k}``; outputs and every gradient."""
+    P = 2
+    ours, theirs = _pair(
+        ours_cls, torch.nn.LSTM, num_layers=num_layers, bidirectional=bidirectional, proj_size=P
+    )
+    dirs = 2 if bidirectional else 1
+    assert ours.weight_hr_l0.shape == (P, H) and ours.weight_hh_l0.shape == (4 * H, P)
+    g = torch.Generator().manual_seed(1)
+    lengths = torch.tensor([T, 2, 5, 1]) if padded else None
+    x = torch.randn(T, N, D, generator=g, dtype=torch.double, requires_grad=True)
+    h0 = torch.randn(num_layers * dirs, N, P, generator=g, dtype=torch.double, requires_grad=True)
+    c0 = torch.randn(num_layers * dirs, N, H, generator=g, dtype=torch.double, requires_grad=True)
+    out, (h_n, c_n) = ours(x, (h0, c0), lengths=lengths)
+    if padded:
+        packed = pack_padded_sequence(x, lengths, enforce_sorted=False)
+        out_theirs, (hn_theirs, cn_theirs) = theirs(packed, (h0, c0))
+        out_theirs, _ = pad_packed_sequence(out_theirs, total_length=T)
+    else:
+        out_theirs, (hn_theirs, cn_theirs) = theirs(x, (h0, c0))
+    assert out.shape == (T, N, dirs * P) and h_n.shape == h0.shape and c_n.shape == c0.shape
+    results = [(out, out_theirs), (h_n, hn_theirs), (c_n, cn_theirs)]
+    for a, b in results:
+        assert (a - b).abs().max() < 1e-12
+    weights = [torch.randn(a.shape, generator=g, dtype=torch.double) for a, _ in results]
+    grads = [
+        torch.autograd.grad(
+            sum((w * r[side]).sum() for w, r in zip(weights, results, strict=True)),
+            [x, h0, c0, *module.parameters()],
+        )
+        for side, module in enumerate((ours, theirs))
+    ]
+    for a, b in zip(*grads, strict=True):
+        assert (a - b).abs().max() < 1e-10
+
+
+def test_lstm_projection_size_is_checked():
+    for proj_size in (-1, H, H + 1):
+        with pytest.raises(ValueError, match=r"expected 0 <= proj_size < hidden_size = 5"):
+            LSTM(D, H, proj_size=proj_size)
+    layer = LSTM(D, H, proj_size=2)
+    with pytest.raises(ValueError, match=r"expected h0 of shape \(1, 4, 2\), received \(1, 4, 5\)"):
+        layer(torch.randn(T, N, D), (torch.zeros(1, N, H), torch.zeros(1, N, H)))
+    assert "proj_size=2" in repr(layer)

@@ -28,6 +28,7 @@ from rnnbook.scratch import (
 )
 
 T, N, D, H = 4, 3, 5, 4
+P = 2  # the LSTM's projected hidden size
 STEP_TOL, SEQUENCE_TOL = 1e-7, 1e-6
 LSTM_VARIANTS = [(False, False), (True, False), (False, True), (True, True)]  # peephole, coupled
 
@@ -97,17 +98,20 @@ def test_output_layer_gradients():
     report("output layer", check_gradients(loss_and_grads, arrays), STEP_TOL)
 
 
+@pytest.mark.parametrize("proj_size", [0, P])
 @pytest.mark.parametrize(("peephole", "coupled"), LSTM_VARIANTS)
-def test_lstm_step_gradients(peephole, coupled):
-    params = randomised(init_lstm_params(D, H, peephole=peephole, coupled=coupled), 1)
+def test_lstm_step_gradients(peephole, coupled, proj_size):
+    params = randomised(
+        init_lstm_params(D, H, peephole=peephole, coupled=coupled, proj_size=proj_size), 1
+    )
     rng = np.random.default_rng(2)
     arrays = {
         "x": rng.standard_normal((N, D)),
-        "h_prev": rng.standard_normal((N, H)),
+        "h_prev": rng.standard_normal((N, proj_size or H)),
         "c_prev": rng.standard_normal((N, H)),
         **params,
     }
-    Rh, Rc = projections(3, (N, H), (N, H))
+    Rh, Rc = projections(3, (N, proj_size or H), (N, H))
 
     def loss_and_grads():
         h, c, cache = lstm_step_forward(
@@ -117,31 +121,60 @@ def test_lstm_step_gradients(peephole, coupled):
         loss = float((h * Rh).sum() + (c * Rc).sum())
         return loss, {"x": dx, "h_prev": dh_prev, "c_prev": dc_prev, **grads}
 
-    name = f"lstm_step (peephole={peephole}, coupled={coupled})"
+    name = f"lstm_step (peephole={peephole}, coupled={coupled}, proj_size={proj_size})"
     report(name, check_gradients(loss_and_grads, arrays), STEP_TOL)
 
 
+@pytest.mark.parametrize("proj_size", [0, P])
 @pytest.mark.parametrize(("peephole", "coupled"), LSTM_VARIANTS)
-def test_lstm_sequence_gradients(peephole, coupled):
-    params = randomised(init_lstm_params(D, H, peephole=peephole, coupled=coupled), 1)
+def test_lstm_sequence_gradients(peephole, coupled, proj_size):
+    """Every output h_t and the final cell state c_T count in the loss (``dc_T``)."""
+    params = randomised(
+        init_lstm_params(D, H, peephole=peephole, coupled=coupled, proj_size=proj_size), 1
+    )
     rng = np.random.default_rng(2)
     arrays = {
         "xs": rng.standard_normal((T, N, D)),
-        "h0": rng.standard_normal((N, H)),
+        "h0": rng.standard_normal((N, proj_size or H)),
         "c0": rng.standard_normal((N, H)),
         **params,
     }
-    (R,) = projections(3, (T, N, H))
+    R, Rc = projections(3, (T, N, proj_size or H), (N, H))
 
     def loss_and_grads():
         hs, cache = lstm_forward(
             arrays["xs"], arrays["h0"], arrays["c0"], params, peephole, coupled
         )
-        dxs, dh0, dc0, grads = lstm_backward(R, cache)
-        return float((hs * R).sum()), {"xs": dxs, "h0": dh0, "c0": dc0, **grads}
+        dxs, dh0, dc0, grads = lstm_backward(R, cache, dc_T=Rc)
+        loss = float((hs * R).sum() + (cache.cs[-1] * Rc).sum())
+        return loss, {"xs": dxs, "h0": dh0, "c0": dc0, **grads}
 
-    name = f"lstm_forward (peephole={peephole}, coupled={coupled})"
+    name = f"lstm_forward (peephole={peephole}, coupled={coupled}, proj_size={proj_size})"
     report(name, check_gradients(loss_and_grads, arrays), SEQUENCE_TOL)
+
+
+def test_lstm_backward_through_chunks_equals_one_pass():
+    """Truncated BPTT without truncation: chunk 2's dh0 and dc0 go back into chunk 1 as
+    upstream gradients of its final h and (through ``dc_T``) its final c; the gradients then
+    equal those of one pass over the whole sequence. Without ``dc_T`` they would not."""
+    params = randomised(init_lstm_params(D, H, peephole=True), 1)
+    rng = np.random.default_rng(2)
+    xs, h0, c0 = rng.standard_normal((6, N, D)), rng.standard_normal((N, H)), np.zeros((N, H))
+    (R,) = projections(3, (6, N, H))
+    _, full = lstm_forward(xs, h0, c0, params, peephole=True)
+    dxs_full, dh0_full, dc0_full, grads_full = lstm_backward(R, full)
+    first_hs, first = lstm_forward(xs[:3], h0, c0, params, peephole=True)
+    _, second = lstm_forward(xs[3:], first_hs[-1], first.cs[-1], params, peephole=True)
+    dxs_2, dh_mid, dc_mid, grads_2 = lstm_backward(R[3:], second)
+    R_1 = R[:3].copy()
+    R_1[-1] += dh_mid
+    dxs_1, dh0_1, dc0_1, grads_1 = lstm_backward(R_1, first, dc_T=dc_mid)
+    np.testing.assert_allclose(np.concatenate([dxs_1, dxs_2]), dxs_full, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(dh0_1, dh0_full, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(dc0_1, dc0_full, rtol=0, atol=1e-12)
+    for key in grads_full:
+        np.testing.assert_allclose(grads_1[key] + grads_2[key], grads_full[key], atol=1e-12)
+    assert np.abs(lstm_backward(R_1, first)[0] - dxs_1).max() > 1e-3  # dc_T matters
 
 
 @pytest.mark.parametrize("reset_after", [True, False])
@@ -263,6 +296,36 @@ def test_lstm_equals_torch():
     assert_close(grads["b"], net.bias_ih_l0.grad, "b")
 
 
+def test_lstm_projection_equals_torch():
+    """``W_hr`` is torch.nn.LSTM's ``weight_hr_l0`` (``proj_size``): outputs and gradients."""
+    torch.manual_seed(0)
+    net = torch.nn.LSTM(D, H, proj_size=P).double()
+    xs, _, c0, _ = torch_inputs(1)
+    rng = np.random.default_rng(4)
+    h0 = torch.tensor(rng.standard_normal((1, N, P)), requires_grad=True)
+    R, Rc = rng.standard_normal((T, N, P)), rng.standard_normal((N, H))
+    params = {
+        "W_x": numpy_of(net.weight_ih_l0),
+        "W_h": numpy_of(net.weight_hh_l0),
+        "b": numpy_of(net.bias_ih_l0 + net.bias_hh_l0),
+        "W_hr": numpy_of(net.weight_hr_l0),
+    }
+    hs, cache = lstm_forward(numpy_of(xs), numpy_of(h0[0]), numpy_of(c0[0]), params)
+    out, (h_n, c_n) = net(xs, (h0, c0))
+    assert hs.shape == (T, N, P)
+    assert_close(hs, out, "hs")
+    assert_close(cache.cs[-1], c_n[0], "final cell state")
+
+    ((out * torch.tensor(R)).sum() + (c_n[0] * torch.tensor(Rc)).sum()).backward()
+    dxs, dh0, dc0, grads = lstm_backward(R, cache, dc_T=Rc)
+    assert_close(dxs, xs.grad, "dxs")
+    assert_close(dh0, h0.grad[0], "dh0")
+    assert_close(dc0, c0.grad[0], "dc0")
+    for ours, theirs in [("W_x", "weight_ih_l0"), ("W_h", "weight_hh_l0"), ("b", "bias_ih_l0"),
+                         ("W_hr", "weight_hr_l0")]:  # fmt: skip
+        assert_close(grads[ours], getattr(net, theirs).grad, ours)
+
+
 def test_gru_reset_after_equals_torch():
     torch.manual_seed(0)
     net = torch.nn.GRU(D, H).double()
@@ -378,6 +441,8 @@ def test_initialisation_is_seeded_and_shaped():
         "w_ci": (H,), "w_cf": (H,), "w_co": (H,),
     }  # fmt: skip
     assert init_lstm_params(D, H, coupled=True)["W_x"].shape == (3 * H, D)
+    projected = init_lstm_params(D, H, proj_size=P)
+    assert projected["W_h"].shape == (4 * H, P) and projected["W_hr"].shape == (P, H)
     assert set(init_rnn_params(D, H, output_size=7)) == {"W_xh", "W_hh", "b_h", "W_hy", "b_y"}
     assert set(init_gru_params(D, H)) == {"W_x", "W_h", "b_x", "b_h"}
     assert not np.array_equal(init_gru_params(D, H, 1)["W_h"], init_gru_params(D, H, 2)["W_h"])
@@ -410,6 +475,21 @@ def test_wrong_upstream_gradient_shape():
                                    init_lstm_params(D, H))  # fmt: skip
     with pytest.raises(ValueError, match=r"dc: expected shape"):
         lstm_step_backward(np.zeros((N, H)), np.zeros((N, H + 2)), step)
+    hs, cache = lstm_forward(np.zeros((T, N, D)), None, None, init_lstm_params(D, H))
+    with pytest.raises(ValueError, match=r"dc_T: expected shape \(N, H\) = \(3, 4\)"):
+        lstm_backward(np.zeros_like(hs), cache, dc_T=np.zeros((N, H + 1)))
+
+
+def test_lstm_projection_is_checked():
+    with pytest.raises(ValueError, match=r"expected 0 <= proj_size < hidden_size = 4"):
+        init_lstm_params(D, H, proj_size=H)
+    params = init_lstm_params(D, H, proj_size=P)
+    with pytest.raises(ValueError, match=r"h0: expected shape \(N, H\) = \(3, 2\)"):
+        lstm_forward(np.zeros((T, N, D)), np.zeros((N, H)), None, params)
+    with pytest.raises(ValueError, match=r"params\['W_h'\]: expected shape \(16, 2\)"):
+        lstm_forward(np.zeros((T, N, D)), None, None, {**params, "W_h": np.zeros((4 * H, H))})
+    with pytest.raises(ValueError, match=r"expected 'W_hr' of shape \(P, H\)"):
+        lstm_forward(np.zeros((T, N, D)), None, None, {**params, "W_hr": np.zeros(H)})
 
 
 def test_parameters_must_match_the_variant():

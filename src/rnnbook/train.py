@@ -20,6 +20,7 @@ Every update clips the global gradient norm: ``g <- g * clip_norm / ||g||`` when
 
 import copy
 import math
+import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,8 +56,20 @@ def default_device() -> torch.device:
 
 
 def seed_everything(seed: int) -> None:
-    """Seed torch's generators (CPU and CUDA) so that initialisation and shuffling repeat."""
+    """Seed torch's generators (CPU and CUDA) and numpy's and Python's global generators.
+
+    Initialisation, dropout and shuffling in torch then repeat, and so does code that draws
+    from ``np.random.*`` or ``random.*`` directly. The package's own numpy code does not use
+    the global generator: ``rnnbook.scratch`` takes an explicit ``rng`` and ``rnnbook.data`` a
+    ``seed`` argument, each drawing from its own ``numpy.random.Generator``, so their draws
+    depend on that argument alone.
+    ``seed`` must be in ``[0, 2**32)`` (numpy's limit); pass ``rnnbook.seeding.seed(k)``.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**32:
+        raise ValueError(f"expected a seed in [0, 2**32), received {seed!r}")
     torch.manual_seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 (the legacy global generator is what this seeds)
+    random.seed(seed)
 
 
 def cross_entropy(logits: Tensor, target: Tensor, ignore_index: int = -100) -> Tensor:

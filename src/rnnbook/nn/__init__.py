@@ -1,7 +1,10 @@
 """Torch modules interchangeable with ``torch.nn``: cells, layers, models and decoding.
 
 Shapes are time-major ``(T, N, D)``; parameter names equal torch.nn's, so
-``ours.load_state_dict(theirs.state_dict())`` works in both directions.
+``ours.load_state_dict(theirs.state_dict())`` works in both directions. As in torch.nn, the
+layers and cells also take unbatched inputs (a sequence ``(T, D)``, a step ``(D,)``) and the
+LSTM takes ``proj_size``; tests/test_nn_torch_parity.py runs torch's own test samples for the
+six recurrent modules through both.
 """
 
 from rnnbook.nn.cells import GRUCell, LSTMCell, RNNCell

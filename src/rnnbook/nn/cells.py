@@ -3,7 +3,9 @@
 Parameters carry ``torch.nn``'s names and shapes: ``weight_ih (G*H, D)``, ``weight_hh (G*H, H)``,
 ``bias_ih (G*H,)``, ``bias_hh (G*H,)`` with the gates stacked in torch's order (LSTM i, f, g, o;
 GRU r, z, n), so ``load_state_dict`` works in both directions with ``torch.nn.RNNCell``,
-``LSTMCell`` and ``GRUCell``. Inputs are ``x (N, D)``, states ``(N, H)``.
+``LSTMCell`` and ``GRUCell``. Inputs are ``x (N, D)``, states ``(N, H)``; as in torch.nn, a
+single unbatched step ``x (D,)`` with states ``(H,)`` gives states ``(H,)`` (see
+:func:`as_batched`, which the layers share).
 
 Each step is also a plain function of the input projection ``xw = W_ih x + b_ih`` computed
 outside it: the layers of :mod:`rnnbook.nn.layers` compute ``xw`` for all time steps at once
@@ -11,12 +13,23 @@ and call the same functions in their time loop.
 """
 
 import math
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
-__all__ = ["GRUCell", "LSTMCell", "RNNCell", "gru_step", "lstm_step", "rnn_step"]
+__all__ = [
+    "Batched",
+    "GRUCell",
+    "LSTMCell",
+    "RNNCell",
+    "as_batched",
+    "gru_step",
+    "lstm_step",
+    "rnn_step",
+]
 
 
 def rnn_step(xw: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | None, act) -> Tensor:
@@ -25,13 +38,20 @@ def rnn_step(xw: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | None, a
 
 
 def lstm_step(
-    xw: Tensor, h: Tensor, c: Tensor, weight_hh: Tensor, bias_hh: Tensor | None
+    xw: Tensor,
+    h: Tensor,
+    c: Tensor,
+    weight_hh: Tensor,
+    bias_hh: Tensor | None,
+    weight_hr: Tensor | None = None,
 ) -> tuple[Tensor, Tensor]:
     """One LSTM step from the input projection ``xw (N, 4H)`` (gates i, f, g, o).
 
     ``[a_i, a_f, a_g, a_o] = xw + W_hh h + b_hh`` (one fused product for the four gates), then
-    ``c' = σ(a_f) ⊙ c + σ(a_i) ⊙ tanh(a_g)`` and ``h' = σ(a_o) ⊙ tanh(c')``.
-    The layers fold ``b_hh`` into ``xw`` and pass ``bias_hh=None``.
+    ``c' = σ(a_f) ⊙ c + σ(a_i) ⊙ tanh(a_g)`` and ``h' = σ(a_o) ⊙ tanh(c')``; with a projection
+    ``weight_hr (P, H)`` (torch's ``proj_size = P``) ``h' = W_hr (σ(a_o) ⊙ tanh(c'))`` is
+    ``(N, P)`` and ``weight_hh`` is ``(4H, P)``. The layers fold ``b_hh`` into ``xw`` and pass
+    ``bias_hh=None``.
     """
     if bias_hh is None:
         a = torch.addmm(xw, h, weight_hh.t())
@@ -39,7 +59,8 @@ def lstm_step(
         a = xw + F.linear(h, weight_hh, bias_hh)
     a_i, a_f, a_g, a_o = a.chunk(4, 1)
     c = torch.sigmoid(a_f) * c + torch.sigmoid(a_i) * torch.tanh(a_g)
-    return torch.sigmoid(a_o) * torch.tanh(c), c
+    h = torch.sigmoid(a_o) * torch.tanh(c)
+    return (h if weight_hr is None else F.linear(h, weight_hr)), c
 
 
 def gru_step(
@@ -65,19 +86,86 @@ def gru_step(
     return n + z * (h - n)  # = (1 - z) n + z h
 
 
-def check_input(x: Tensor, axes: str, size: int, what: str) -> None:
-    """Raise ValueError unless ``x`` has the leading ``axes`` (``"T, N"``) and last size ``size``.
+class Batched(NamedTuple):
+    """An input and its states with a batch axis, and the way back (see :func:`as_batched`)."""
 
-    The message shows the layout the caller passes, so a ``batch_first`` layer reports
-    ``(N, T, D)`` and the shape as it was received.
+    x: Tensor
+    states: tuple[Tensor, ...]
+    unbatched: bool  # the caller passed no batch axis: remove it again from the results
+    x_dim: int  # the batch axis of x (and of outputs shaped like it)
+    state_dims: tuple[int, ...]  # the batch axis of each state
+
+    def output(self, y: Tensor) -> Tensor:
+        """``y`` shaped like ``x``, as the caller passed ``x`` (without batch axis if unbatched)."""
+        return y.squeeze(self.x_dim) if self.unbatched else y
+
+    def state(self, h: Tensor, k: int = 0) -> Tensor:
+        """A state shaped like state ``k``, as the caller passed it."""
+        return h.squeeze(self.state_dims[k]) if self.unbatched else h
+
+
+def as_batched(
+    x: Tensor,
+    axes: str,
+    size: int,
+    what: str,
+    states: Sequence[tuple[str, Tensor | None, tuple[int | None, ...]]] = (),
+) -> Batched:
+    """Check ``x`` and its states and give them a batch axis if the caller left it out.
+
+    Args:
+        x: the input, ``(*axes, size)`` with the batch axis ``N`` among ``axes`` (``"N"`` for a
+            cell, ``"T, N"`` or ``"N, T"`` for a layer), or unbatched without that axis, which
+            torch.nn accepts since 1.11: ``(size,)`` for a cell, ``(T, size)`` for a layer.
+        axes, size, what: the leading axes, the feature size and the name in messages.
+        states: ``(name, tensor or None, shape)`` with ``None`` at the batch axis of ``shape``,
+            e.g. ``("h0", h0, (L, None, H))``. A state must be unbatched exactly when ``x`` is.
+
+    Returns:
+        A :class:`Batched`: ``x`` and the states with their batch axis (``N = 1`` when
+        unbatched; a ``None`` state becomes zeros), and ``output``/``state`` to undo it.
+
+    Raises:
+        ValueError: naming the expected and the received shape.
     """
-    if x.dim() != len(axes.split(",")) + 1 or x.shape[-1] != size:
-        raise ValueError(f"expected {what} of shape ({axes}, {size}), received {tuple(x.shape)}")
-
-
-def check_state(h: Tensor, shape: tuple[int, ...], what: str) -> None:
-    if tuple(h.shape) != shape:
-        raise ValueError(f"expected {what} of shape {shape}, received {tuple(h.shape)}")
+    names = [a.strip() for a in axes.split(",")]
+    x_dim = names.index("N")
+    unbatched_axes = [a for a in names if a != "N"]
+    if x.dim() not in (len(names), len(names) + 1) or x.shape[-1] != size:
+        batched_shape, single_shape = (
+            "(" + ", ".join([*a, str(size)]) + ("," if not a else "") + ")"
+            for a in (names, unbatched_axes)
+        )
+        raise ValueError(
+            f"expected {what} of shape {batched_shape} or, unbatched, {single_shape}, "
+            f"received {tuple(x.shape)}"
+        )
+    unbatched = x.dim() == len(names)
+    N = 1 if unbatched else x.shape[x_dim]
+    batched_states, state_dims = [], []
+    for name, h, shape in states:
+        dim = shape.index(None)
+        full = tuple(N if s is None else s for s in shape)
+        if h is None:
+            h = x.new_zeros(full)
+        else:
+            expected = full[:dim] + full[dim + 1 :] if unbatched else full
+            if tuple(h.shape) != expected:
+                raise ValueError(
+                    f"expected {name} of shape {expected}"
+                    + (f" for an unbatched {what}" if unbatched else "")
+                    + f", received {tuple(h.shape)}"
+                )
+            h = h.unsqueeze(dim) if unbatched else h
+        batched_states.append(h)
+        state_dims.append(dim)
+    return Batched(
+        x.unsqueeze(x_dim) if unbatched else x,
+        tuple(batched_states),
+        unbatched,
+        x_dim,
+        tuple(state_dims),
+    )
 
 
 class _Cell(nn.Module):
@@ -98,12 +186,11 @@ class _Cell(nn.Module):
         for p in self.parameters():
             nn.init.uniform_(p, -bound, bound)
 
-    def _prepare(self, x: Tensor, h: Tensor | None) -> Tensor:
-        check_input(x, "N", self.input_size, "input")
-        if h is None:
-            return x.new_zeros(x.shape[0], self.hidden_size)
-        check_state(h, (x.shape[0], self.hidden_size), "state")
-        return h
+    def _batched(self, x: Tensor, *states: Tensor | None, names=("state",)) -> Batched:
+        """``x (N, D)`` or ``(D,)`` and states ``(N, H)`` or ``(H,)`` -> batched, zeros for None."""
+        shape = (None, self.hidden_size)
+        specs = [(name, h, shape) for name, h in zip(names, states, strict=True)]
+        return as_batched(x, "N", self.input_size, "input", specs)
 
     def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}"
@@ -112,7 +199,8 @@ class _Cell(nn.Module):
 class RNNCell(_Cell):
     """Vanilla RNN step ``h' = act(W_ih x + b_ih + W_hh h + b_hh)``, act = tanh or relu.
 
-    ``forward(x (N, D), h=None (N, H)) -> h' (N, H)``; ``h=None`` means zeros.
+    ``forward(x (N, D), h=None (N, H)) -> h' (N, H)``; ``h=None`` means zeros. Unbatched:
+    ``x (D,)``, ``h (H,)`` -> ``h' (H,)``.
     """
 
     def __init__(
@@ -124,15 +212,15 @@ class RNNCell(_Cell):
         self.nonlinearity = nonlinearity
 
     def forward(self, x: Tensor, h: Tensor | None = None) -> Tensor:
-        h = self._prepare(x, h)
+        batch = self._batched(x, h)
         act = torch.tanh if self.nonlinearity == "tanh" else torch.relu
-        return rnn_step(
-            F.linear(x, self.weight_ih, self.bias_ih), h, self.weight_hh, self.bias_hh, act
-        )
+        xw = F.linear(batch.x, self.weight_ih, self.bias_ih)
+        return batch.state(rnn_step(xw, batch.states[0], self.weight_hh, self.bias_hh, act))
 
 
 class LSTMCell(_Cell):
-    """LSTM step, ``forward(x (N, D), state=None) -> (h', c')``, each ``(N, H)``.
+    """LSTM step, ``forward(x (N, D), state=None) -> (h', c')``, each ``(N, H)``; unbatched
+    ``x (D,)`` with ``h, c (H,)`` -> ``h', c' (H,)``.
 
     Standard form (gates i, f, g, o, as ``torch.nn.LSTMCell``)::
 
@@ -166,9 +254,16 @@ class LSTMCell(_Cell):
     def forward(
         self, x: Tensor, state: tuple[Tensor, Tensor] | None = None
     ) -> tuple[Tensor, Tensor]:
-        h, c = (None, None) if state is None else state
-        h, c = self._prepare(x, h), self._prepare(x, c)
-        xw = F.linear(x, self.weight_ih, self.bias_ih)
+        if state is not None and not (isinstance(state, tuple | list) and len(state) == 2):
+            raise ValueError(
+                f"expected the LSTM state as a pair (h, c), received {type(state).__name__}"
+            )
+        batch = self._batched(x, *(state or (None, None)), names=("state h", "state c"))
+        h, c = self._step(F.linear(batch.x, self.weight_ih, self.bias_ih), *batch.states)
+        return batch.state(h), batch.state(c, 1)
+
+    def _step(self, xw: Tensor, h: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
+        """``(N, G*H)``, ``(N, H)``, ``(N, H)`` -> ``h', c'``, the variant's equations."""
         if not (self.peephole or self.coupled):
             return lstm_step(xw, h, c, self.weight_hh, self.bias_hh)
         gates = xw + F.linear(h, self.weight_hh, self.bias_hh)
@@ -191,7 +286,8 @@ class LSTMCell(_Cell):
 
 
 class GRUCell(_Cell):
-    """GRU step, ``forward(x (N, D), h=None) -> h' (N, H)`` (gates r, z, n).
+    """GRU step, ``forward(x (N, D), h=None) -> h' (N, H)`` (gates r, z, n); unbatched
+    ``x (D,)``, ``h (H,)`` -> ``h' (H,)``.
 
     ``reset_after=True`` is ``torch.nn.GRUCell``; ``False`` applies the reset gate before
     ``W_hn`` as Cho et al. did (same parameters, different function). See :func:`gru_step`.
@@ -204,9 +300,10 @@ class GRUCell(_Cell):
         self.reset_after = reset_after
 
     def forward(self, x: Tensor, h: Tensor | None = None) -> Tensor:
-        h = self._prepare(x, h)
-        xw = F.linear(x, self.weight_ih, self.bias_ih)
-        return gru_step(xw, h, self.weight_hh, self.bias_hh, self.reset_after)
+        batch = self._batched(x, h)
+        xw = F.linear(batch.x, self.weight_ih, self.bias_ih)
+        h = gru_step(xw, batch.states[0], self.weight_hh, self.bias_hh, self.reset_after)
+        return batch.state(h)
 
     def extra_repr(self) -> str:
         return f"{super().extra_repr()}, reset_after={self.reset_after}"

@@ -11,6 +11,11 @@
   ``(h0, c0)``. Row ``k * num_directions + d`` belongs to layer ``k``, direction ``d``.
 * ``output``: ``(T, N, num_directions * H)``, the top layer's hidden states, directions
   concatenated. ``h_n`` is shaped like ``h0`` and holds each sequence's final state.
+* Unbatched, as in torch.nn: ``x (T, D)`` whatever ``batch_first`` says, ``h0
+  (num_layers * num_directions, H)``; ``output`` and ``h_n`` then have no batch axis either
+  (``lengths``, if given, is ``(1,)``).
+* The LSTM's ``proj_size = P > 0`` makes ``h`` (``h0``, ``h_n``, ``output``) of size ``P``
+  (parameters ``weight_hr_l{k}``; see :class:`LSTM`).
 * ``lengths``: ``(N,)`` true lengths, ``1 <= lengths[n] <= T``. Steps ``t >= lengths[n]``
   leave the state unchanged and give zeros in ``output``, exactly what
   ``pack_padded_sequence`` followed by ``pad_packed_sequence`` gives: the forward direction
@@ -29,7 +34,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
-from rnnbook.nn.cells import check_input, check_state, gru_step, lstm_step, rnn_step
+from rnnbook.nn.cells import Batched, as_batched, gru_step, lstm_step, rnn_step
 
 __all__ = ["GRU", "LSTM", "RNN", "FusedGRU", "FusedLSTM", "FusedRNN"]
 
@@ -47,6 +52,39 @@ def check_lengths(lengths, T: int, N: int) -> Tensor:
     return lengths
 
 
+def batched_sequence(layer: nn.Module, x: Tensor, h0) -> Batched:
+    """Check a layer's input and initial state; give them a batch axis if they have none.
+
+    ``x`` is ``(T, N, D)`` (``(N, T, D)`` with ``batch_first``) or unbatched ``(T, D)`` whatever
+    ``batch_first`` says; ``h0`` is ``(L·dirs, N, H)`` or unbatched ``(L·dirs, H)``, or None for
+    zeros; for the LSTM (``layer.has_cell``) a pair ``(h0, c0)`` with ``h0`` of size
+    ``proj_size`` when it is > 0. Serves this module's layers and the fused ones alike.
+    """
+    rows = layer.num_layers * (2 if layer.bidirectional else 1)
+    H = layer.hidden_size
+    if not layer.has_cell:
+        states = [("h0", h0, (rows, None, H))]
+    else:
+        if h0 is not None and not (isinstance(h0, tuple | list) and len(h0) == 2):
+            raise ValueError(
+                f"expected the LSTM state as a pair (h0, c0), received {type(h0).__name__}"
+            )
+        h, c = (None, None) if h0 is None else h0
+        states = [("h0", h, (rows, None, layer.proj_size or H)), ("c0", c, (rows, None, H))]
+    batch = as_batched(
+        x, "N, T" if layer.batch_first else "T, N", layer.input_size, "sequence", states
+    )
+    if 0 in batch.x.shape[:2]:
+        raise ValueError(f"expected at least one step and one sequence, received {tuple(x.shape)}")
+    return batch
+
+
+def _result(layer: nn.Module, batch: Batched, output: Tensor, h_n: tuple[Tensor, ...]):
+    """``(output, h_n)`` as the caller passed ``x`` and ``h0`` (see :func:`batched_sequence`)."""
+    h_n = tuple(batch.state(h, k) for k, h in enumerate(h_n))
+    return batch.output(output), (h_n if layer.has_cell else h_n[0])
+
+
 class _Recurrent(nn.Module):
     """Parameters, validation and the layer/direction/time loops shared by the three layers."""
 
@@ -62,27 +100,37 @@ class _Recurrent(nn.Module):
         batch_first: bool = False,
         dropout: float = 0.0,
         bidirectional: bool = False,
+        proj_size: int = 0,
     ):
         super().__init__()
         if num_layers < 1:
             raise ValueError(f"expected num_layers >= 1, received {num_layers}")
         if not 0 <= dropout < 1:
             raise ValueError(f"expected 0 <= dropout < 1, received {dropout}")
+        if not 0 <= proj_size < hidden_size:
+            raise ValueError(
+                f"expected 0 <= proj_size < hidden_size = {hidden_size}, received {proj_size}"
+            )
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, dropout
-        self.bidirectional = bidirectional
+        self.bidirectional, self.proj_size = bidirectional, proj_size
         self.num_directions = 2 if bidirectional else 1
         G, H = self.gates, hidden_size
+        out = proj_size or H  # the size of h: what the next layer and W_hh see
         for layer in range(num_layers):
-            in_size = input_size if layer == 0 else H * self.num_directions
-            for suffix in self._suffixes(layer):
+            in_size = input_size if layer == 0 else out * self.num_directions
+            for suffix in self._suffixes(layer):  # torch.nn's order of parameters
                 self.register_parameter(
                     f"weight_ih{suffix}", nn.Parameter(torch.empty(G * H, in_size))
                 )
-                self.register_parameter(f"weight_hh{suffix}", nn.Parameter(torch.empty(G * H, H)))
+                self.register_parameter(f"weight_hh{suffix}", nn.Parameter(torch.empty(G * H, out)))
                 if bias:
                     self.register_parameter(f"bias_ih{suffix}", nn.Parameter(torch.empty(G * H)))
                     self.register_parameter(f"bias_hh{suffix}", nn.Parameter(torch.empty(G * H)))
+                if proj_size:
+                    self.register_parameter(
+                        f"weight_hr{suffix}", nn.Parameter(torch.empty(proj_size, H))
+                    )
         self.reset_parameters()
 
     def _suffixes(self, layer: int) -> list[str]:
@@ -99,16 +147,22 @@ class _Recurrent(nn.Module):
             f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
             f"bidirectional={self.bidirectional}, dropout={self.dropout}, "
             f"batch_first={self.batch_first}"
+            + (f", proj_size={self.proj_size}" if self.proj_size else "")
         )
 
     # -- one direction of one layer -------------------------------------------------------
-    def _project(self, x: Tensor, suffix: str) -> Tensor:
-        """``XW = X W_ih^T + b_ih`` for all steps at once: ``(T, N, D) -> (T, N, G*H)``."""
-        return F.linear(
-            x, getattr(self, f"weight_ih{suffix}"), getattr(self, f"bias_ih{suffix}", None)
-        )
+    def _weights(self, suffix: str) -> dict[str, Tensor | None]:
+        """One direction's parameters by torch.nn's names without suffix (None if absent)."""
+        names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")
+        return {name: getattr(self, f"{name}{suffix}", None) for name in names}
 
-    def _step(self, xw: Tensor, state: tuple[Tensor, ...], suffix: str) -> tuple[Tensor, ...]:
+    def _project(self, x: Tensor, w: dict[str, Tensor | None]) -> Tensor:
+        """``XW = X W_ih^T + b_ih`` for all steps at once: ``(T, N, D) -> (T, N, G*H)``."""
+        return F.linear(x, w["weight_ih"], w["bias_ih"])
+
+    def _step(
+        self, xw: Tensor, state: tuple[Tensor, ...], w: dict[str, Tensor | None]
+    ) -> tuple[Tensor, ...]:
         """One time step: projected input ``(N, G*H)`` and state -> new state."""
         raise NotImplementedError
 
@@ -116,11 +170,12 @@ class _Recurrent(nn.Module):
         self, x: Tensor, state: tuple[Tensor, ...], suffix: str, reverse: bool, mask: Tensor | None
     ) -> tuple[Tensor, tuple[Tensor, ...]]:
         """Run one direction over ``x (T, N, D)`` -> outputs ``(T, N, H)`` and final state."""
-        xw = self._project(x, suffix).unbind(0)  # unbind: one backward op, not T index ops
+        w = self._weights(suffix)
+        xw = self._project(x, w).unbind(0)  # unbind: one backward op, not T index ops
         T = x.shape[0]
         outputs = [None] * T
         for t in range(T - 1, -1, -1) if reverse else range(T):
-            new = self._step(xw[t], state, suffix)
+            new = self._step(xw[t], state, w)
             if mask is None:
                 state = new
                 outputs[t] = new[0]
@@ -130,39 +185,20 @@ class _Recurrent(nn.Module):
         return torch.stack(outputs), state
 
     # -- the whole layer --------------------------------------------------------------------
-    def _initial_state(self, x: Tensor, h0) -> tuple[Tensor, ...]:
-        N = x.shape[1]
-        shape = (self.num_layers * self.num_directions, N, self.hidden_size)
-        if h0 is None:
-            zeros = x.new_zeros(shape)
-            return (zeros, zeros) if self.has_cell else (zeros,)
-        if self.has_cell:
-            if not (isinstance(h0, tuple | list) and len(h0) == 2):
-                raise ValueError(
-                    f"expected the LSTM state as a pair (h0, c0), received {type(h0).__name__}"
-                )
-            check_state(h0[0], shape, "h0")
-            check_state(h0[1], shape, "c0")
-            return tuple(h0)
-        check_state(h0, shape, "h0")
-        return (h0,)
-
     def _mask(self, lengths, T: int, N: int, device: torch.device) -> Tensor:
         """``(T, N, 1)`` boolean, True at real steps ``t < lengths[n]``."""
         lengths = check_lengths(lengths, T, N).to(device)
         return (torch.arange(T, device=device)[:, None] < lengths[None, :]).unsqueeze(-1)
 
     def forward(self, x: Tensor, h0=None, lengths=None):
-        """``x (T, N, D)``, ``h0``, ``lengths (N,)`` -> ``output (T, N, dirs*H)``, ``h_n``."""
-        check_input(x, "N, T" if self.batch_first else "T, N", self.input_size, "sequence")
-        if self.batch_first:
-            x = x.transpose(0, 1)
+        """``x (T, N, D)``, ``h0``, ``lengths (N,)`` -> ``output (T, N, dirs*H)``, ``h_n``.
+
+        Unbatched ``x (T, D)`` and ``h0 (L·dirs, H)`` give ``output (T, dirs*H)`` and
+        ``h_n (L·dirs, H)``, with or without ``batch_first``.
+        """
+        batch = batched_sequence(self, x, h0)
+        x = batch.x.transpose(0, 1) if self.batch_first else batch.x
         T, N, _ = x.shape
-        if T == 0 or N == 0:
-            raise ValueError(
-                f"expected at least one step and one sequence, received {tuple(x.shape)}"
-            )
-        state0 = self._initial_state(x, h0)
         mask = None if lengths is None else self._mask(lengths, T, N, x.device)
         finals = []
         for layer in range(self.num_layers):
@@ -172,14 +208,14 @@ class _Recurrent(nn.Module):
             for d, suffix in enumerate(self._suffixes(layer)):
                 k = layer * self.num_directions + d
                 out, state = self._direction(
-                    x, tuple(s[k] for s in state0), suffix, reverse=d == 1, mask=mask
+                    x, tuple(s[k] for s in batch.states), suffix, reverse=d == 1, mask=mask
                 )
                 outputs.append(out)
                 finals.append(state)
             x = torch.cat(outputs, -1) if len(outputs) > 1 else outputs[0]
         h_n = tuple(torch.stack(parts) for parts in zip(*finals, strict=True))
         output = x.transpose(0, 1) if self.batch_first else x
-        return output, (h_n if self.has_cell else h_n[0])
+        return _result(self, batch, output, h_n)
 
 
 class RNN(_Recurrent):
@@ -206,14 +242,14 @@ class RNN(_Recurrent):
         )
         self.nonlinearity = nonlinearity
 
-    def _project(self, x, suffix):
+    def _project(self, x, w):
         # fold b_hh into the hoisted projection: one bias add for all steps
-        xw = super()._project(x, suffix)
-        return xw + getattr(self, f"bias_hh{suffix}") if self.bias else xw
+        xw = super()._project(x, w)
+        return xw if w["bias_hh"] is None else xw + w["bias_hh"]
 
-    def _step(self, xw, state, suffix):
+    def _step(self, xw, state, w):
         act = torch.tanh if self.nonlinearity == "tanh" else torch.relu
-        return (rnn_step(xw, state[0], getattr(self, f"weight_hh{suffix}"), None, act),)
+        return (rnn_step(xw, state[0], w["weight_hh"], None, act),)
 
 
 class LSTM(_Recurrent):
@@ -221,16 +257,43 @@ class LSTM(_Recurrent):
 
     ``c_t = σ(f_t) ⊙ c_{t-1} + σ(i_t) ⊙ tanh(g_t)``, ``h_t = σ(o_t) ⊙ tanh(c_t)`` with
     ``[i; f; g; o]_t = XW_t + W_hh h_{t-1}`` and both biases folded into ``XW``.
+
+    ``proj_size = P > 0`` (Sak et al., 2014; torch.nn's ``proj_size``) projects the hidden
+    state to a smaller size, ``h_t = W_hr (σ(o_t) ⊙ tanh(c_t))`` with ``weight_hr_l{k} (P, H)``:
+    ``h`` and the output are of size ``P`` (``h0`` is ``(L·dirs, N, P)``, ``W_hh`` is
+    ``(4H, P)``, the next layer's input ``dirs·P``), while the cell ``c`` keeps size ``H``.
     """
 
     gates, has_cell = 4, True
 
-    def _project(self, x, suffix):
-        xw = super()._project(x, suffix)
-        return xw + getattr(self, f"bias_hh{suffix}") if self.bias else xw
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        proj_size: int = 0,
+    ):
+        super().__init__(
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            proj_size,
+        )
 
-    def _step(self, xw, state, suffix):
-        return lstm_step(xw, state[0], state[1], getattr(self, f"weight_hh{suffix}"), None)
+    def _project(self, x, w):
+        xw = super()._project(x, w)
+        return xw if w["bias_hh"] is None else xw + w["bias_hh"]
+
+    def _step(self, xw, state, w):
+        return lstm_step(xw, state[0], state[1], w["weight_hh"], None, w["weight_hr"])
 
 
 class GRU(_Recurrent):
@@ -258,9 +321,8 @@ class GRU(_Recurrent):
         )
         self.reset_after = reset_after
 
-    def _step(self, xw, state, suffix):
-        w_hh, b_hh = getattr(self, f"weight_hh{suffix}"), getattr(self, f"bias_hh{suffix}", None)
-        return (gru_step(xw, state[0], w_hh, b_hh, self.reset_after),)
+    def _step(self, xw, state, w):
+        return (gru_step(xw, state[0], w["weight_hh"], w["bias_hh"], self.reset_after),)
 
 
 class _Fused:
@@ -273,24 +335,25 @@ class _Fused:
     outputs and final states as the masked loop.
     """
 
+    has_cell = False
+
     def forward(self, x: Tensor, h0=None, lengths=None):
-        check_input(x, "N, T" if self.batch_first else "T, N", self.input_size, "sequence")
-        if 0 in x.shape[:2]:
-            raise ValueError(
-                f"expected at least one step and one sequence, received {tuple(x.shape)}"
-            )
+        batch = batched_sequence(self, x, h0)
+        x, state = batch.x, batch.states if self.has_cell else batch.states[0]
         if lengths is None:
-            return super().forward(x, h0)
-        N, T = x.shape[:2] if self.batch_first else x.shape[1::-1]
-        lengths = check_lengths(lengths, T, N).cpu()
-        packed = nn.utils.rnn.pack_padded_sequence(
-            x, lengths, batch_first=self.batch_first, enforce_sorted=False
-        )
-        output, h_n = super().forward(packed, h0)
-        output, _ = nn.utils.rnn.pad_packed_sequence(
-            output, batch_first=self.batch_first, total_length=T
-        )
-        return output, h_n
+            output, h_n = super().forward(x, state)
+        else:
+            N, T = x.shape[:2] if self.batch_first else x.shape[1::-1]
+            lengths = check_lengths(lengths, T, N).cpu()
+            packed = nn.utils.rnn.pack_padded_sequence(
+                x, lengths, batch_first=self.batch_first, enforce_sorted=False
+            )
+            output, h_n = super().forward(packed, state)
+            output, _ = nn.utils.rnn.pad_packed_sequence(
+                output, batch_first=self.batch_first, total_length=T
+            )
+        h_n = h_n if self.has_cell else (h_n,)
+        return _result(self, batch, output, h_n)
 
 
 class FusedRNN(_Fused, nn.RNN):
@@ -299,6 +362,8 @@ class FusedRNN(_Fused, nn.RNN):
 
 class FusedLSTM(_Fused, nn.LSTM):
     """``torch.nn.LSTM`` taking ``lengths``; interchangeable with :class:`LSTM`."""
+
+    has_cell = True
 
 
 class FusedGRU(_Fused, nn.GRU):

@@ -29,6 +29,7 @@ from rnnbook.data.names import LANGUAGES, load_names, surnames_by_language
 from rnnbook.data.synthetic import (
     ADDING_BASELINE_MSE,
     GAP_PAIRS,
+    LECTURE_SENTIMENT,
     NER_TAGS,
     adding_problem,
     copy_task,
@@ -62,6 +63,7 @@ __all__ = [
     "HARRY_POTTER",
     "HELLO",
     "HELLO_VOCAB",
+    "LECTURE_SENTIMENT",
     "IGNORE_INDEX",
     "GAP_PAIRS",
     "LANGUAGES",

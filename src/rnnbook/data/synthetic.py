@@ -219,6 +219,9 @@ _NEGATIVE = ("bad", "terrible", "boring", "awful", "dull", "weak", "poor", "pred
 _OBJECTS = ("this movie", "this film", "the story", "the acting")
 
 SENTIMENT_CONSTRUCTIONS = ("plain", "negation", "contrast", "nothing")
+LECTURE_SENTIMENT = {"there is nothing to like in this movie": 0, "this movie is great": 1,
+                     "i hated this movie": 0}  # fmt: skip
+"""The lectures' example sentences and their labels, always part of :func:`sentiment_sentences`."""
 """The sentence kinds of :func:`sentiment_sentences`, in the order they are drawn."""
 
 
@@ -230,7 +233,11 @@ def _sentiment_sentences(rng: np.random.Generator, kind: str) -> list[tuple[str,
     obj = _OBJECTS[rng.integers(len(_OBJECTS))]
     if kind == "plain":  # the lectures' "this movie is great", "I hated this movie"
         verb = (("hated", "disliked"), ("loved", "liked"))[pol][rng.integers(2)]
-        return [((f"{subj} was {adj}", f"{obj} is {adj}", f"i {verb} {obj}")[rng.integers(3)], pol)]
+        adv = ("", "really ", "very ", "quite ")[rng.integers(4)]
+        text = (f"{subj} was {adv}{adj}", f"{obj} is {adv}{adj}", f"i {verb} {obj}")[
+            rng.integers(3)
+        ]
+        return [(text, pol)]
     if kind == "negation":
         tail = ("", " at all", " in the least")[rng.integers(3)]
         neg = ("not", "never")[rng.integers(2)]
@@ -243,9 +250,11 @@ def _sentiment_sentences(rng: np.random.Generator, kind: str) -> list[tuple[str,
     like = ("like", "love", "enjoy", "admire")[rng.integers(4)]
     dislike = ("dislike", "hate", "regret", "complain about")[rng.integers(4)]
     verb = (dislike, like)[pol]
+    start = ("there is", "there was", "i found")[rng.integers(3)]
+    where = f"{('in', 'about')[rng.integers(2)]} {(*_OBJECTS, *_SUBJECTS)[rng.integers(12)]}"
     if pol2:
-        return [(f"there is nothing to {verb} in {obj}", 1 - pol)]
-    return [(f"there is so much to {verb} in {obj}", pol)]
+        return [(f"{start} nothing to {verb} {where}", 1 - pol)]
+    return [(f"{start} so much to {verb} {where}", pol)]
 
 
 def sentiment_construction(tokens: Sequence[str]) -> str:
@@ -272,7 +281,8 @@ def sentiment_sentences(
     "although ... , ..." too) and "nothing to" ("there is nothing to like in this movie" is
     negative). Each contrast draw adds a mirrored pair with the same words and opposite
     labels ("the ending was weak but the cast was great" is positive), so no bag-of-words
-    classifier can be right on more than half of them. Sentences are lower case, tokens
+    classifier can be right on more than half of them. The lectures' sentences
+    (:data:`LECTURE_SENTIMENT`) are always included. Sentences are lower case, tokens
     split on spaces, and
     deduplicated (``n`` draws give fewer distinct sentences).
 
@@ -283,7 +293,7 @@ def sentiment_sentences(
     if n < 10:
         raise ValueError(f"need n >= 10 draws, got {n}")
     rng = np.random.default_rng(seed)
-    sentences: dict[str, int] = {}
+    sentences = dict(LECTURE_SENTIMENT)
     for i in range(n):
         for text, label in _sentiment_sentences(rng, SENTIMENT_CONSTRUCTIONS[i % 4]):
             sentences.setdefault(text, label)

@@ -223,3 +223,79 @@ def test_gru_forms_equal_the_numpy_cells(reset_after):
     x, h = torch.randn(N, D, dtype=torch.double), torch.randn(N, H, dtype=torch.double)
     h_np, _ = gru_step_forward(x.numpy(), h.numpy(), params, reset_after=reset_after)
     assert abs(cell(x, h).detach().numpy() - h_np).max() < 1e-12
+
+
+def _gates_and_cell(N=3, H=4, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    a = torch.randn(N, 4 * H, generator=g, dtype=torch.double, requires_grad=True)
+    c = torch.randn(N, H, generator=g, dtype=torch.double, requires_grad=True)
+    return a, c
+
+
+def test_lstm_pointwise_gradcheck():
+    from rnnbook.nn.cells import LSTMPointwise
+
+    a, c = _gates_and_cell()
+    assert torch.autograd.gradcheck(LSTMPointwise.apply, (a, c))
+    out = LSTMPointwise.apply(a, c)
+    (da,) = torch.autograd.grad(out[0].sum(), a, create_graph=True)
+    with pytest.raises(RuntimeError, match="once_differentiable|does not require grad"):
+        torch.autograd.grad(da.sum(), a)
+
+
+def test_lstm_pointwise_equals_unfused_step():
+    """Values and gradients of the fused step equal the plain lines of lstm_step."""
+    from rnnbook.nn.cells import lstm_step
+
+    N, H = 5, 6
+    g = torch.Generator().manual_seed(2)
+    xw, h, c, w = (
+        torch.randn(*shape, generator=g, dtype=torch.double, requires_grad=True)
+        for shape in ((N, 4 * H), (N, H), (N, H), (4 * H, H))
+    )
+    plain = lstm_step(xw, h, c, w, None)
+    fused = lstm_step(xw, h, c, w, None, fused=True)
+    for p, f in zip(plain, fused, strict=True):
+        torch.testing.assert_close(f, p, rtol=0, atol=1e-12)
+    inputs = (xw, h, c, w)
+    weights = [torch.randn(N, H, generator=g, dtype=torch.double) for _ in range(2)]
+    grads_plain = torch.autograd.grad(
+        sum((o * v).sum() for o, v in zip(plain, weights, strict=True)), inputs
+    )
+    grads_fused = torch.autograd.grad(
+        sum((o * v).sum() for o, v in zip(fused, weights, strict=True)), inputs
+    )
+    for p, f in zip(grads_plain, grads_fused, strict=True):
+        torch.testing.assert_close(f, p, rtol=0, atol=1e-12)
+
+
+def test_lstm_pointwise_only_h_or_only_c_used():
+    """A loss on h alone or on c alone: autograd passes zeros for the other gradient."""
+    from rnnbook.nn.cells import lstm_pointwise
+
+    for k in (0, 1):
+        a, c = _gates_and_cell(seed=k)
+        assert torch.autograd.gradcheck(lambda a, c, k=k: lstm_pointwise(a, c)[k], (a, c))
+
+
+def test_lstm_pointwise_rejects_bad_shapes():
+    from rnnbook.nn.cells import lstm_pointwise
+
+    with pytest.raises(ValueError, match=r"\(N, 4H\)"):
+        lstm_pointwise(torch.zeros(3, 10), torch.zeros(3, 4))
+
+
+def test_lstm_layer_fused_gates_equal_plain():
+    from rnnbook.nn import LSTM
+
+    torch.manual_seed(0)
+    layer = LSTM(3, 5, num_layers=2, bidirectional=True).double()
+    x = torch.randn(7, 4, 3, dtype=torch.double, requires_grad=True)
+    results = []
+    for fused in (True, False):
+        layer.fused_gates = fused
+        out, (h, c) = layer(x, lengths=torch.tensor([7, 3, 5, 1]))
+        loss = out.pow(2).sum() + h.sum() + c.sum()
+        results.append((out, *torch.autograd.grad(loss, [x, *layer.parameters()])))
+    for f, p in zip(*results, strict=True):
+        torch.testing.assert_close(f, p, rtol=0, atol=1e-12)

@@ -18,15 +18,18 @@ from typing import NamedTuple
 
 import torch
 from torch import Tensor, nn
+from torch.autograd.function import once_differentiable
 from torch.nn import functional as F
 
 __all__ = [
     "Batched",
     "GRUCell",
     "LSTMCell",
+    "LSTMPointwise",
     "RNNCell",
     "as_batched",
     "gru_step",
+    "lstm_pointwise",
     "lstm_step",
     "rnn_step",
 ]
@@ -44,6 +47,7 @@ def lstm_step(
     weight_hh: Tensor,
     bias_hh: Tensor | None,
     weight_hr: Tensor | None = None,
+    fused: bool = False,
 ) -> tuple[Tensor, Tensor]:
     """One LSTM step from the input projection ``xw (N, 4H)`` (gates i, f, g, o).
 
@@ -51,16 +55,85 @@ def lstm_step(
     ``c' = σ(a_f) ⊙ c + σ(a_i) ⊙ tanh(a_g)`` and ``h' = σ(a_o) ⊙ tanh(c')``; with a projection
     ``weight_hr (P, H)`` (torch's ``proj_size = P``) ``h' = W_hr (σ(a_o) ⊙ tanh(c'))`` is
     ``(N, P)`` and ``weight_hh`` is ``(4H, P)``. The layers fold ``b_hh`` into ``xw`` and pass
-    ``bias_hh=None``.
+    ``bias_hh=None``. ``fused=True`` runs the gate arithmetic as one autograd node with a
+    hand-written backward (:class:`LSTMPointwise`): same values, fewer nodes to record.
     """
     if bias_hh is None:
         a = torch.addmm(xw, h, weight_hh.t())
     else:
         a = xw + F.linear(h, weight_hh, bias_hh)
+    if fused and weight_hr is None:
+        return lstm_pointwise(a, c)
     a_i, a_f, a_g, a_o = a.chunk(4, 1)
     c = torch.sigmoid(a_f) * c + torch.sigmoid(a_i) * torch.tanh(a_g)
     h = torch.sigmoid(a_o) * torch.tanh(c)
     return (h if weight_hr is None else F.linear(h, weight_hr)), c
+
+
+_tanh_backward = torch.ops.aten.tanh_backward
+_sigmoid_backward = torch.ops.aten.sigmoid_backward
+
+
+class LSTMPointwise(torch.autograd.Function):
+    """The LSTM's gate arithmetic as one autograd node with a hand-written backward.
+
+    ``forward(a (N, 4H), c (N, H)) -> (h' (N, H), c' (N, H))`` with the pre-activations
+    ``a = [a_i, a_f, a_g, a_o]``: ``c' = σ(a_f) ⊙ c + σ(a_i) ⊙ tanh(a_g)``,
+    ``h' = σ(a_o) ⊙ tanh(c')``. Autograd would record about ten nodes for these lines and
+    keep each one's inputs; here one node keeps the four gate values and ``tanh(c')``, and
+    the backward is the chain rule written out (chapter 06's ``lstm_backward``)::
+
+        dc' += dh' ⊙ o ⊙ (1 - tanh²c')        do = dh' ⊙ tanh c' ⊙ o(1 - o)
+        di = dc' ⊙ g ⊙ i(1 - i)   df = dc' ⊙ c ⊙ f(1 - f)   dg = dc' ⊙ i ⊙ (1 - g²)
+        dc = dc' ⊙ f
+
+    The gate values it keeps are computed outside autograd, so this backward cannot itself be
+    differentiated (``once_differentiable``: second derivatives raise an error; use
+    ``fused=False`` in :func:`lstm_step` for those). Use it through :func:`lstm_pointwise`.
+    """
+
+    @staticmethod
+    def forward(ctx, a: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
+        H = c.shape[-1]
+        s = torch.sigmoid(a)  # all four blocks: cheaper than cutting out g first
+        i, f, o = s[:, :H], s[:, H : 2 * H], s[:, 3 * H :]
+        g = torch.tanh(a[:, 2 * H : 3 * H])
+        c_new = torch.addcmul(f * c, i, g)
+        tanh_c = torch.tanh(c_new)
+        h_new = o * tanh_c
+        ctx.save_for_backward(i, f, g, o, c, tanh_c)
+        return h_new, c_new
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, dh: Tensor, dc_new: Tensor) -> tuple[Tensor, Tensor]:
+        i, f, g, o, c, tanh_c = ctx.saved_tensors
+        # tanh_backward(d, y) = d ⊙ (1 - y²) and sigmoid_backward(d, y) = d ⊙ y(1 - y): one
+        # kernel each, the same ones autograd runs for torch.tanh and torch.sigmoid
+        dc = dc_new + _tanh_backward(dh * o, tanh_c)  # autograd passes zeros, not None
+        da = torch.cat(
+            (
+                _sigmoid_backward(dc * g, i),  # d a_i
+                _sigmoid_backward(dc * c, f),  # d a_f
+                _tanh_backward(dc * i, g),  # d a_g
+                _sigmoid_backward(dh * tanh_c, o),  # d a_o
+            ),
+            1,
+        )
+        return da, dc * f
+
+
+def lstm_pointwise(a: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
+    """``(h', c')`` from gate pre-activations ``a (N, 4H)`` and cell ``c (N, H)``, one node.
+
+    Same values as the unfused lines in :func:`lstm_step`; see :class:`LSTMPointwise`.
+    """
+    if a.dim() != 2 or c.dim() != 2 or a.shape != (c.shape[0], 4 * c.shape[1]):
+        raise ValueError(
+            f"expected gates a of shape (N, 4H) and cell c of shape (N, H), received "
+            f"{tuple(a.shape)} and {tuple(c.shape)}"
+        )
+    return LSTMPointwise.apply(a, c)
 
 
 def gru_step(

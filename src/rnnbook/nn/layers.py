@@ -262,6 +262,10 @@ class LSTM(_Recurrent):
     state to a smaller size, ``h_t = W_hr (σ(o_t) ⊙ tanh(c_t))`` with ``weight_hr_l{k} (P, H)``:
     ``h`` and the output are of size ``P`` (``h0`` is ``(L·dirs, N, P)``, ``W_hh`` is
     ``(4H, P)``, the next layer's input ``dirs·P``), while the cell ``c`` keeps size ``H``.
+
+    The gate arithmetic runs as one autograd node with a hand-written backward
+    (:class:`rnnbook.nn.cells.LSTMPointwise`); set ``layer.fused_gates = False`` for the plain
+    lines of :func:`rnnbook.nn.cells.lstm_step` (same values; Appendix A times both).
     """
 
     gates, has_cell = 4, True
@@ -292,8 +296,11 @@ class LSTM(_Recurrent):
         xw = super()._project(x, w)
         return xw if w["bias_hh"] is None else xw + w["bias_hh"]
 
+    fused_gates = True  # the gate arithmetic as one autograd node (cells.LSTMPointwise)
+
     def _step(self, xw, state, w):
-        return lstm_step(xw, state[0], state[1], w["weight_hh"], None, w["weight_hr"])
+        h, c = state
+        return lstm_step(xw, h, c, w["weight_hh"], None, w["weight_hr"], fused=self.fused_gates)
 
 
 class GRU(_Recurrent):

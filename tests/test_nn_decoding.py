@@ -31,9 +31,12 @@ def _exhaustive(model, src, vocab, eos, max_len, length_penalty, bos=0):
     return best[:-1] if best[-1] == eos else best
 
 
+@pytest.mark.parametrize("early_stopping", [True, False])
 @pytest.mark.parametrize("length_penalty", [0.0, 0.5, 1.0])
 @pytest.mark.parametrize("attention", [False, "bahdanau"])
-def test_wide_beam_equals_exhaustive_search_for_every_sentence(length_penalty, attention):
+def test_wide_beam_equals_exhaustive_search_for_every_sentence(
+    length_penalty, attention, early_stopping
+):
     """A beam as wide as all hypotheses finds the best normalised score, sentence by sentence
     inside one batch (vocabulary of 3 with eos, 3 steps: 1 + 2 + 4 + 8 hypotheses)."""
     torch.manual_seed(3)
@@ -41,7 +44,7 @@ def test_wide_beam_equals_exhaustive_search_for_every_sentence(length_penalty, a
     model = Seq2Seq(5, vocab, embed_dim=3, hidden_size=5, attention=attention).eval()
     src, lengths = _tokens(4, N, high=5), torch.tensor([4, 2, 3, 1])
     found = beam_search(
-        model, src, lengths, 0, eos, max_len, beam_size=27, length_penalty=length_penalty
+        model, src, lengths, 0, eos, max_len, 27, length_penalty, early_stopping=early_stopping
     )
     for n in range(N):
         one = src[: lengths[n], n : n + 1]
@@ -115,3 +118,22 @@ def test_beam_search_rejects_bad_input():
         beam_search(model, src[:, 0], None, 0, 3, 5)
     with pytest.raises(ValueError, match="max_len >= 1"):
         greedy_decode(model, src, None, 0, 3, 0)
+
+
+@pytest.mark.parametrize("length_penalty", [0.0, 1.0])
+def test_without_early_stopping_a_beam_never_scores_below_greedy(length_penalty):
+    """Going on until no alive hypothesis can win only adds candidates: the winner's
+    normalised score is never below early stopping's (same pruning, larger pool)."""
+    torch.manual_seed(2)
+    vocab, eos, max_len = 5, 4, 6
+    model = Seq2Seq(6, vocab, embed_dim=4, hidden_size=6).eval()
+    src = _tokens(5, 60, high=6)
+    _, late = beam_search(
+        model, src, None, 0, eos, max_len, 4, length_penalty, True, early_stopping=False
+    )
+    _, early = beam_search(
+        model, src, None, 0, eos, max_len, 4, length_penalty, True, early_stopping=True
+    )
+    assert all(a >= b - 1e-6 for a, b in zip(late, early, strict=True))
+    with pytest.raises(ValueError, match="length_penalty >= 0"):
+        beam_search(model, src, None, 0, eos, max_len, 2, -1.0)

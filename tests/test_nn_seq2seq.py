@@ -28,10 +28,13 @@ def test_fused_seq2seq_equals_the_loop(attention, cell):
     assert torch.allclose(loop(src, lengths, tgt), fused(src, lengths, tgt), atol=1e-5)
 
 
-@pytest.mark.parametrize("attention", ["bahdanau", "luong"])
-def test_attention_ignores_padding_and_sums_to_one(attention):
+@pytest.mark.parametrize(("attention", "residual"), [("bahdanau", False), ("luong", False),
+                                                     ("bahdanau", True)])  # fmt: skip
+def test_attention_ignores_padding_and_sums_to_one(attention, residual):
     torch.manual_seed(0)
-    model = Seq2Seq(V, V + 1, embed_dim=4, hidden_size=6, attention=attention).eval()
+    model = Seq2Seq(
+        V, V + 1, embed_dim=4, hidden_size=6, attention=attention, residual=residual
+    ).eval()
     src, tgt, lengths = _tokens(5, 3), _tokens(4, 3, seed=1), torch.tensor([5, 2, 3])
     logits, weights = model(src, lengths, tgt, return_attention=True)
     junk = src.clone()
@@ -126,3 +129,14 @@ def test_seq2seq_rejects_bad_arguments():
         model(_tokens(5, 3), None, _tokens(4, 2))
     with pytest.raises(ValueError, match="needs a model built with attention"):
         model.attend(torch.zeros(3, 6), torch.zeros(5, 3, 6), torch.ones(5, 3, dtype=torch.bool))
+
+
+def test_residual_memory_adds_the_projected_source_embeddings():
+    torch.manual_seed(0)
+    model = Seq2Seq(V, V, embed_dim=4, hidden_size=6, attention="bahdanau", residual=True).eval()
+    src, lengths = _tokens(5, 3), torch.tensor([5, 2, 3])
+    memory, _, mask = model.encode(src, lengths)
+    states, _ = model.encoder(src, lengths)
+    expected = states + model.src_projection(model.encoder.embedding(src)) * mask[..., None]
+    assert torch.allclose(memory, expected, atol=1e-6)
+    assert memory[2:, 1].abs().max() == 0  # padding stays zero

@@ -65,11 +65,18 @@ def number_pairs(start: int, stop: int) -> list[tuple[str, str]]:
     return list(zip(fr, en, strict=True))
 
 
-def date_pairs(n: int, first_year: int, last_year: int, seed: int = 0) -> list[tuple[str, str]]:
+YearRange = tuple[int, int]
+
+
+def date_pairs(
+    n: int, first_year: int | Sequence[YearRange], last_year: int | None = None, seed: int = 0
+) -> list[tuple[str, str]]:
     """``n`` distinct random dates in ``[first_year, last_year]`` written out in full.
 
     Returns ``(French, English)`` pairs, e.g. ("jeudi 25 juin 2009", "Thursday, June 25,
-    2009"), in the order drawn with ``seed``.
+    2009"), in the order drawn with ``seed``. Instead of one range, ``first_year`` may be a
+    sequence of ``(first, last)`` year ranges (``last_year`` omitted): the dates are then
+    drawn from their union, e.g. ``[(1900, 2019), (2030, 2099)]``.
     """
     try:
         from babel.dates import format_date
@@ -77,16 +84,47 @@ def date_pairs(n: int, first_year: int, last_year: int, seed: int = 0) -> list[t
         raise ModuleNotFoundError(
             "rnnbook.data.translation needs the package babel: pip install babel"
         ) from err
-    start = datetime.date(first_year, 1, 1).toordinal()
-    n_days = datetime.date(last_year, 12, 31).toordinal() - start + 1
-    if not 1 <= n <= n_days:
-        raise ValueError(f"n must be in [1, {n_days}] for years {first_year}-{last_year}, got {n}")
-    days = np.random.default_rng(seed).choice(n_days, size=n, replace=False)
-    dates = [datetime.date.fromordinal(start + int(d)) for d in days]
+    ranges = _year_ranges(first_year, last_year)
+    days = np.concatenate(
+        [
+            np.arange(datetime.date(a, 1, 1).toordinal(), datetime.date(b, 12, 31).toordinal() + 1)
+            for a, b in ranges
+        ]
+    )
+    if not 1 <= n <= len(days):
+        raise ValueError(f"n must be in [1, {len(days)}] for years {ranges}, got {n}")
+    chosen = np.random.default_rng(seed).choice(len(days), size=n, replace=False)
+    dates = [datetime.date.fromordinal(int(days[d])) for d in chosen]
     return [
         (format_date(d, "full", locale="fr_FR"), format_date(d, "full", locale="en_US"))
         for d in dates
     ]
+
+
+def _year_ranges(first_year, last_year) -> list[YearRange]:
+    """One ``(first, last)`` range or several, checked: ``first <= last``, no overlaps."""
+    if isinstance(first_year, int):
+        if last_year is None:
+            raise ValueError("give last_year with an int first_year, or a list of ranges")
+        ranges = [(first_year, last_year)]
+    else:
+        if last_year is not None:
+            raise ValueError("give last_year only with an int first_year, not with ranges")
+        ranges = [tuple(r) for r in first_year]
+    if not ranges:
+        raise ValueError("expected at least one year range, received none")
+    for a, b in ranges:
+        if not 1 <= a <= b <= 9999:
+            raise ValueError(f"expected year ranges with 1 <= first <= last <= 9999, got {(a, b)}")
+    ordered = sorted(ranges)
+    for (_, b), (a, _) in zip(ordered, ordered[1:], strict=False):
+        if a <= b:
+            raise ValueError(f"year ranges must not overlap, got {ranges}")
+    return [(int(a), int(b)) for a, b in ranges]
+
+
+def _is_ranges(years) -> bool:
+    return not isinstance(years[0], int)
 
 
 @dataclass(frozen=True)
@@ -110,7 +148,7 @@ def load_translation(
     max_number: int = MAX_NUMBER,
     test_from: int = 9_000,
     n_dates: int = 5_000,
-    train_years: tuple[int, int] = (1950, 2019),
+    train_years: YearRange | Sequence[YearRange] = (1950, 2019),
     test_years: tuple[int, int] = (2020, 2029),
     n_test_dates: int = 500,
     val_frac: float = 0.1,
@@ -118,21 +156,24 @@ def load_translation(
 ) -> TranslationPairs:
     """French -> English pairs of numbers ``[0, max_number)`` and/or dates (see module doc).
 
-    Numbers ``[0, test_from)`` and ``n_dates`` dates in ``train_years`` are split into train
-    and validation (``val_frac``) with ``seed``; the test set is numbers
-    ``[test_from, max_number)`` and ``n_test_dates`` dates in ``test_years``.
+    Numbers ``[0, test_from)`` and ``n_dates`` dates in ``train_years`` (one ``(first,
+    last)`` range or several, e.g. ``[(1900, 2019), (2030, 2099)]`` to hold out a decade in
+    the middle) are split into train and validation (``val_frac``) with ``seed``; the test
+    set is numbers ``[test_from, max_number)`` and ``n_test_dates`` dates in ``test_years``,
+    which no training range may touch.
     """
     if kind not in ("numbers", "dates", "both"):
         raise ValueError(f"kind must be 'numbers', 'dates' or 'both', got {kind!r}")
-    if train_years[1] >= test_years[0]:
-        raise ValueError(f"test_years {test_years} must come after train_years {train_years}")
+    ranges = _year_ranges(*((train_years, None) if _is_ranges(train_years) else train_years))
+    if any(a <= test_years[1] and test_years[0] <= b for a, b in ranges):
+        raise ValueError(f"test_years {test_years} must not overlap train_years {train_years}")
     seen: list[tuple[str, str]] = []
     test: list[tuple[str, str]] = []
     if kind in ("numbers", "both"):
         seen += number_pairs(0, test_from)
         test += number_pairs(test_from, max_number)
     if kind in ("dates", "both"):
-        seen += date_pairs(n_dates, *train_years, seed=seed)
+        seen += date_pairs(n_dates, ranges, seed=seed)
         test += date_pairs(n_test_dates, *test_years, seed=seed)
     train_idx, val_idx, _ = split_indices(len(seen), val_frac, 0.0, seed)
     train = [seen[i] for i in train_idx]
@@ -157,3 +198,80 @@ def encode_pairs(
     src_ids, src_lengths = pad_sequences(src, src_vocab.pad_id)
     tgt_ids, tgt_lengths = pad_sequences(tgt, tgt_vocab.pad_id)
     return src_ids, src_lengths, tgt_ids, tgt_lengths
+
+
+PO_PACKAGES: tuple[str, ...] = (
+    "sphinx",
+    "pydata_sphinx_theme",
+    "sphinx_book_theme",
+    "sphinx_exercise",
+    "sphinx_togglebutton",
+    "sphinxcontrib",
+)
+
+
+def po_pairs(packages: Sequence[str] = PO_PACKAGES, locale: str = "fr") -> list[tuple[str, str]]:
+    """``(French, English)`` pairs from the gettext catalogues that installed packages ship.
+
+    Real human translations: every ``<package>/**/<locale>/LC_MESSAGES/*.po`` file of the
+    (pinned) documentation packages the book builds with, read with ``babel.messages``.
+    ``msgid`` is the English message, ``msgstr`` its French translation. Fuzzy, untranslated
+    and plural entries are skipped; an English message is kept once (its first translation,
+    files in sorted order). Packages that are not installed are skipped.
+    """
+    import importlib.util
+
+    from babel.messages.pofile import read_po
+
+    files: list[Path] = []
+    for name in packages:
+        spec = importlib.util.find_spec(name)
+        if spec is None:
+            continue
+        for root in spec.submodule_search_locations or [Path(spec.origin).parent]:
+            files += Path(root).rglob(f"{locale}/LC_MESSAGES/*.po")
+    pairs: dict[str, str] = {}
+    for path in sorted(set(files)):
+        with open(path, "rb") as f:
+            catalog = read_po(f)
+        for message in catalog:
+            if (
+                isinstance(message.id, str)
+                and message.id
+                and isinstance(message.string, str)
+                and message.string
+                and not message.fuzzy
+            ):
+                pairs.setdefault(message.id, message.string)
+    return [(fr, en) for en, fr in pairs.items()]
+
+
+def load_messages(
+    max_tokens: int = 12,
+    val_frac: float = 0.1,
+    test_frac: float = 0.2,
+    seed: int = 0,
+    min_freq: int = 1,
+) -> TranslationPairs:
+    """French -> English user-interface messages (:func:`po_pairs`), split at random.
+
+    Pairs whose French or English side has more than ``max_tokens`` tokens
+    (:func:`tokenize_translation`) are left out. The vocabularies come from the training
+    pairs (tokens seen fewer than ``min_freq`` times become ``<unk>``), so test messages
+    may contain unknown words: that is what real text does.
+    """
+    pairs = [
+        (fr, en)
+        for fr, en in po_pairs()
+        if 0 < len(tokenize_translation(fr)) <= max_tokens
+        and 0 < len(tokenize_translation(en)) <= max_tokens
+    ]
+    if not pairs:
+        raise ValueError("no French message catalogues found: is sphinx installed?")
+    train_idx, val_idx, test_idx = split_indices(len(pairs), val_frac, test_frac, seed)
+    train = [pairs[i] for i in train_idx]
+    src_vocab = Vocab.build((tokenize_translation(fr) for fr, _ in train), min_freq=min_freq)
+    tgt_vocab = Vocab.build((tokenize_translation(en) for _, en in train), min_freq=min_freq)
+    return TranslationPairs(
+        train, [pairs[i] for i in val_idx], [pairs[i] for i in test_idx], src_vocab, tgt_vocab
+    )

@@ -140,6 +140,7 @@ def beam_search(
     beam_size: int = 5,
     length_penalty: float = 1.0,
     return_scores: bool = False,
+    early_stopping: bool = True,
 ) -> list[list[int]] | tuple[list[list[int]], list[float]]:
     """Translate each sentence of ``src (S, N)`` with beam search; returns the best of each.
 
@@ -151,12 +152,18 @@ def beam_search(
     Hypotheses are ranked by total log-probability while they grow. Each step takes the
     ``2 * beam_size`` best continuations of a sentence: one that ends in ``eos`` is set aside
     as finished if it ranks among the best ``beam_size``, and the best ``beam_size`` that go
-    on stay alive, so a finished hypothesis never shrinks the beam. A sentence's search stops
-    when ``beam_size`` hypotheses have finished or after ``max_len`` steps (unfinished beams
-    then compete too). The winner maximises the length-normalised score
-    ``log p(y) / len(y) ** length_penalty``, counting ``eos`` in the length
-    (``length_penalty=0``: raw log-probability, which favours short outputs). With
-    ``beam_size=1`` it returns exactly what :func:`greedy_decode` returns.
+    on stay alive, so a finished hypothesis never shrinks the beam. The winner maximises the
+    length-normalised score ``log p(y) / len(y) ** length_penalty``, counting ``eos`` in the
+    length (``length_penalty=0``: raw log-probability, which favours short outputs).
+
+    When a sentence's search stops: with ``early_stopping=True`` (as fairseq and Hugging
+    Face's ``early_stopping=True``) as soon as ``beam_size`` hypotheses have finished, or
+    after ``max_len`` steps (unfinished beams then compete too); with ``beam_size=1`` this
+    returns exactly what :func:`greedy_decode` returns. Early stopping can end the search on
+    short hypotheses while a longer one, still alive, would have scored higher after
+    normalisation. With ``early_stopping=False`` the search goes on until no alive hypothesis
+    can beat the best finished one: since log-probabilities only fall, an alive hypothesis of
+    total ``r`` ends with a normalised score of at most ``r / max_len ** length_penalty``.
 
     Returns token lists without ``eos``; with ``return_scores`` also each winner's
     normalised score.
@@ -164,6 +171,8 @@ def beam_search(
     _check_src(src, max_len)
     if beam_size < 1:
         raise ValueError(f"expected beam_size >= 1, received {beam_size}")
+    if length_penalty < 0:
+        raise ValueError(f"expected length_penalty >= 0, received {length_penalty}")
     was_training = model.training
     model.eval()
     device, (_, N), k = src.device, src.shape, beam_size
@@ -206,7 +215,11 @@ def beam_search(
         alive = top.gather(1, keep).masked_fill(~goes_on.gather(1, keep), -inf)
         parent, token = parent.gather(1, keep), tok.gather(1, keep)
         history = torch.cat([history[rows[:, None], parent], token[..., None]], dim=2)
-        done |= (n_finished >= k) | (alive == -inf).all(1)
+        if early_stopping:
+            done |= n_finished >= k
+        else:  # no alive hypothesis can still beat the best finished one
+            done |= best >= alive.max(1).values / max_len**length_penalty
+        done |= (alive == -inf).all(1)
         if done.all():
             break
         state = _select(state, (rows[:, None] * k + parent).flatten())
@@ -214,7 +227,7 @@ def beam_search(
     # sentences with fewer than k finished: the alive beams compete too
     length = history.shape[2]
     open_best, open_arg = (alive / max(length, 1) ** length_penalty).max(1)
-    use_open = (n_finished < k) & (open_best > best)
+    use_open = (open_best > best) & ((n_finished < k) | (not early_stopping))
     results = []
     for n in range(N):
         if use_open[n]:

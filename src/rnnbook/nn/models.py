@@ -323,7 +323,10 @@ class Seq2Seq(nn.Module):
     teacher-forced, so a validation loss is comparable across training schemes. Decoding one
     step at a time (:mod:`rnnbook.nn.decoding`) uses :meth:`encode` and :meth:`decode_step`.
     ``fused=True`` runs the encoder and decoder on torch.nn's fused layers (same parameters;
-    see :func:`make_recurrent`).
+    see :func:`make_recurrent`). ``residual=True`` adds a projection of each source
+    embedding to the encoder output at that position (a residual connection,
+    ``memory_j = h_j + W_e x_j``), so that attention reads the token itself as well as its
+    context: what copying a token (a digit of a year) needs.
     """
 
     def __init__(
@@ -337,6 +340,7 @@ class Seq2Seq(nn.Module):
         attention: bool | str = False,
         dropout: float = 0.0,
         fused: bool = False,
+        residual: bool = False,
     ):
         super().__init__()
         if attention not in _ATTENTION:
@@ -351,6 +355,7 @@ class Seq2Seq(nn.Module):
             attention=attention,
             dropout=dropout,
             fused=fused,
+            residual=residual,
         )
         self.attention = _ATTENTION[attention]
         self.teacher_forcing = 1.0
@@ -369,6 +374,8 @@ class Seq2Seq(nn.Module):
             self.key = nn.Linear(hidden_size, hidden_size)  # W_h
             self.score = nn.Linear(hidden_size, 1, bias=False)  # v
         self.head = nn.Linear(hidden_size + context, tgt_vocab_size)
+        # memory h_j + W_e x_j: what attention reads at j is partly the token x_j itself
+        self.src_projection = nn.Linear(embed_dim, hidden_size, bias=False) if residual else None
 
     def encode(
         self, src: Tensor, src_lengths: Tensor | None = None
@@ -378,6 +385,9 @@ class Seq2Seq(nn.Module):
         S, N = src.shape
         lengths = torch.full((N,), S) if src_lengths is None else torch.as_tensor(src_lengths)
         mask = torch.arange(S, device=src.device)[:, None] < lengths.to(src.device)[None, :]
+        if self.src_projection is not None:
+            embedded = self.encoder.dropout(self.encoder.embedding(src))
+            memory = memory + self.src_projection(embedded) * mask[..., None]
         return memory, state, mask
 
     def attend(
@@ -456,6 +466,20 @@ class Seq2Seq(nn.Module):
                 out = torch.cat([out, context], -1)
             logits = self.head(self.dropout(out))
             return (logits, weights) if return_attention else logits
+        if not mixing:  # bahdanau, teacher-forced: embed before and project after the loop
+            inputs, keys = self.dropout(self.tgt_embedding(tgt_in)), self.keys(memory)
+            outs, contexts, weights = [], [], []
+            for x in inputs:
+                s = (state[0] if isinstance(state, tuple) else state)[-1]
+                context, alpha = self.attend(s, memory, mask, keys)
+                out, state = self.decoder(torch.cat([x, context], -1).unsqueeze(0), state)
+                outs.append(out[0])
+                contexts.append(context)
+                weights.append(alpha)
+            logits = self.head(
+                self.dropout(torch.cat([torch.stack(outs), torch.stack(contexts)], -1))
+            )
+            return (logits, torch.stack(weights)) if return_attention else logits
         steps, weights, keys = [], [], self.keys(memory)
         for t in range(len(tgt_in)):
             token = tgt_in[t]

@@ -1,14 +1,21 @@
 # Two commands do everything on a fresh machine with Python 3.11+:
 #   make book   set up .venv, build the book (every chapter executed), print where it is
 #   make test   set up .venv, run the whole test suite (what CI runs)
-# Also: make lab (JupyterLab on the exercises), make exercises (regenerate exercises/).
+# Also: make lab (JupyterLab at the repository root, opened on your exercises in work/),
+#       make fresh EX=06 (a fresh copy of one exercise notebook in work/; yours is kept),
+#       make exercises (regenerate exercises/ from solutions/).
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test lab exercises clean
+# Your workspace: the exercise notebooks are copied here on first use and never overwritten
+# (`make lab` only adds the ones missing). It is git-ignored, and neither `make test` nor
+# `make exercises` touches it.
+WORK := work
+
+.PHONY: book test lab fresh exercises clean
 
 # numpy's OpenBLAS spawns a thread per core for every small matrix product; on a 2-core
 # machine that is slower than one thread for the book's sizes. torch has its own pool.
@@ -33,7 +40,12 @@ test: $(STAMP)
 	@PATH="$(CURDIR)/$(BIN):$$PATH" bash tools/run_tests.sh
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab exercises/
+	@$(BIN)/python tools/make_exercises.py --workspace $(WORK)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(WORK)
+
+fresh: $(STAMP)
+	@test -n "$(EX)" || { echo "usage: make fresh EX=06   (the chapter's number)" >&2; exit 1; }
+	@$(BIN)/python tools/make_exercises.py --workspace $(WORK) --fresh $(EX)
 
 exercises: $(STAMP)
 	$(BIN)/python tools/make_exercises.py

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 
 from rnnbook.checks import CheckFailed, ch02
 from rnnbook.scratch import activations as act
+from rnnbook.scratch import rnn_step_forward
 
 
 def _expect(checker, answer, message: str) -> None:
@@ -23,79 +25,100 @@ def _step(x, h_prev, p):
     return np.tanh(h_prev @ p["W_hh"].T + x @ p["W_xh"].T + p["b_h"])
 
 
-def test_step_accepts_right_answer(capsys):
-    ch02.check_rnn_step_forward(_step)
+def _columns(X, H, p):
+    return np.tanh(p["W_hh"] @ H + p["W_xh"] @ X + p["b_h"][:, None])
+
+
+def test_columns_accept_right_answer(capsys):
+    ch02.check_rnn_step_columns(_columns)
     assert "✔ Exercise 2.1" in capsys.readouterr().out
+
+
+def _bias_as_row(X, H, p):
+    return np.tanh(p["W_hh"] @ H + p["W_xh"] @ X + p["b_h"])
 
 
 @pytest.mark.parametrize(
     ("wrong", "message"),
     [
-        (lambda x, h, p: np.tanh(h @ p["W_hh"].T + x @ p["W_xh"].T), "b_h is missing"),
+        (lambda X, H, p: _step(X.T, H.T, p), "you returned one row per example, (N, H)"),
+        (_bias_as_row, "b_h is added along the wrong axis"),
+        (lambda X, H, p: np.tanh(p["W_hh"] @ H + p["W_xh"] @ X), "b_h is missing"),
         (
-            lambda x, h, p: np.tanh(h @ p["W_hh"].T + x @ p["W_xh"].T) + p["b_h"],
+            lambda X, H, p: np.tanh(p["W_hh"] @ H + p["W_xh"] @ X) + p["b_h"][:, None],
             "b_h is added after the tanh",
         ),
+        (lambda X, H, p: act.sigmoid(np.arctanh(_columns(X, H, p))), "you used the sigmoid"),
+        (lambda X, H, p: np.arctanh(_columns(X, H, p)), "no activation"),
         (
-            lambda x, h, p: np.tanh(h @ p["W_hh"] + x @ p["W_xh"] + p["b_h"]),
-            "both weights are transposed",
+            lambda X, H, p: np.tanh(p["W_hh"].T @ H + p["W_xh"] @ X + p["b_h"][:, None]),
+            "W_hh is transposed",
         ),
         (
-            lambda x, h, p: act.sigmoid(h @ p["W_hh"].T + x @ p["W_xh"].T + p["b_h"]),
-            "you used the sigmoid",
+            lambda X, H, p: np.tanh(p["W_hh"] @ H + p["W_xh"].T @ X + p["b_h"][:, None]),
+            "W_xh is transposed",
         ),
         (
-            lambda x, h, p: np.maximum(h @ p["W_hh"].T + x @ p["W_xh"].T + p["b_h"], 0),
-            "you used ReLU",
-        ),
-        (lambda x, h, p: h @ p["W_hh"].T + x @ p["W_xh"].T + p["b_h"], "no activation"),
-        (lambda x, h, p: np.tanh(h @ p["W_hh"] + x @ p["W_xh"].T + p["b_h"]), "W_hh is transposed"),
-        (lambda x, h, p: np.tanh(h @ p["W_hh"].T + x @ p["W_xh"] + p["b_h"]), "W_xh is transposed"),
-        (
-            lambda x, h, p: np.tanh(x @ p["W_hh"].T + h @ p["W_xh"].T + p["b_h"]),
+            lambda X, H, p: np.tanh(p["W_xh"] @ H + p["W_hh"] @ X + p["b_h"][:, None]),
             "W_hh and W_xh are swapped",
         ),
-        (lambda x, h, p: (_step(x, h, p), None), "not a tuple"),
-        (lambda x, h, p: _step(x, h, p) + 1e-3, "h for N=3, D=4, H=4 is wrong"),
+        (lambda X, H, p: (_columns(X, H, p), None), "not a tuple"),
+        (lambda X, H, p: _columns(X, H, p) + 1e-3, "the new states for N=3, D=3, H=3 is wrong"),
     ],
 )
-def test_step_names_mistake(wrong, message):
-    _expect(ch02.check_rnn_step_forward, wrong, message)
+def test_columns_name_mistake(wrong, message):
+    _expect(ch02.check_rnn_step_columns, wrong, message)
 
 
-def test_step_stub_is_reported():
-    def stub(x, h, p):
-        raise NotImplementedError("Exercise 2.1")
+def test_columns_bias_broadcast_error_is_explained():
+    # N = D = H in the first case, so the mistake gives wrong values there; test the error of
+    # the second case (N = 2, H = 3) on its own by answering the first case right.
+    def answer(X, H, p):
+        if X.shape[1] == H.shape[0]:
+            return _columns(X, H, p)
+        return np.tanh(p["W_hh"] @ H + p["W_xh"] @ X + p["b_h"])
 
-    _expect(ch02.check_rnn_step_forward, stub, "is not implemented yet")
+    with pytest.raises(CheckFailed) as info:
+        ch02.check_rnn_step_columns(answer)
+    message = str(info.value)
+    assert "raised ValueError (operands could not be broadcast" in message
+    assert 'return np.tanh(p["W_hh"] @ H + p["W_xh"] @ X + p["b_h"])' in message
+    assert "Make the bias a column, params['b_h'][:, None]" in message
+
+
+def test_columns_stub_is_reported():
+    def rnn_step_columns(X, H, p):
+        raise NotImplementedError("Exercise 2.1: one step, one column per example")
+
+    _expect(ch02.check_rnn_step_columns, rnn_step_columns, "`rnn_step_columns` is not implemented")
 
 
 # --------------------------------------------------------------------------- 2.2
 
 
-def _forward(xs, h0, p):
+def _batch_first(xs, h0, p):
     h, hs = h0, []
-    for x in xs:
-        h = _step(x, h, p)
+    for t in range(xs.shape[1]):
+        h, _ = rnn_step_forward(xs[:, t], h, p)
         hs.append(h)
-    return np.stack(hs)
+    return np.stack(hs, axis=1)
 
 
-def test_forward_accepts_right_answer(capsys):
-    ch02.check_rnn_forward(_forward)
+def test_batch_first_accepts_right_answer(capsys):
+    ch02.check_rnn_forward_batch_first(_batch_first)
     assert "✔ Exercise 2.2" in capsys.readouterr().out
 
 
 def _stale(xs, h0, p):
-    return np.stack([_step(x, h0, p) for x in xs])
+    return np.stack([_step(xs[:, t], h0, p) for t in range(xs.shape[1])], axis=1)
 
 
 def _shifted(xs, h0, p):
     h, hs = h0, []
-    for x in xs:
+    for t in range(xs.shape[1]):
         hs.append(h)
-        h = _step(x, h, p)
-    return np.stack(hs)
+        h = _step(xs[:, t], h, p)
+    return np.stack(hs, axis=1)
 
 
 @pytest.mark.parametrize(
@@ -103,17 +126,68 @@ def _shifted(xs, h0, p):
     [
         (_stale, "the state is not carried forward"),
         (_shifted, "off by one in time"),
-        (lambda xs, h0, p: _forward(xs, h0, p).transpose(1, 0, 2), "batch-first (N, T, H)"),
-        (lambda xs, h0, p: _forward(xs, h0, p)[-1], "you returned one state"),
+        (lambda xs, h0, p: _batch_first(xs, h0, p).transpose(1, 0, 2), "time-major (T, N, H)"),
+        (lambda xs, h0, p: _batch_first(xs, h0, p)[:, -1], "you returned one state"),
         (
-            lambda xs, h0, p: np.concatenate([h0[None], _forward(xs, h0, p)]),
+            lambda xs, h0, p: np.concatenate([h0[:, None], _batch_first(xs, h0, p)], axis=1),
             "includes the initial state h_0",
         ),
-        (lambda xs, h0, p: (_forward(xs, h0, p), None), "not a tuple"),
+        (lambda xs, h0, p: (_batch_first(xs, h0, p), None), "not a tuple"),
     ],
 )
-def test_forward_names_mistake(wrong, message):
-    _expect(ch02.check_rnn_forward, wrong, message)
+def test_batch_first_names_mistake(wrong, message):
+    _expect(ch02.check_rnn_forward_batch_first, wrong, message)
+
+
+def test_batch_first_step_pair_not_unpacked():
+    # The first attempt: the package's step used as if it returned h alone.
+    def rnn_forward_batch_first(xs, h0, params):
+        h, hs = h0, []
+        for t in range(xs.shape[1]):
+            h = rnn_step_forward(xs[:, t], h, params)
+            hs.append(h)
+        return np.stack(hs, axis=1)
+
+    with pytest.raises(CheckFailed) as info:
+        ch02.check_rnn_forward_batch_first(rnn_forward_batch_first)
+    message = str(info.value)
+    assert "h = rnn_step_forward(xs[:, t], h, params)" in message  # the reader's line
+    assert "package_step returns a pair, (h, cache). Unpack it" in message
+
+
+def test_batch_first_loop_over_examples():
+    def rnn_forward_batch_first(xs, h0, params):
+        h, hs = h0, []
+        for x in xs:
+            h, _ = rnn_step_forward(x, h, params)
+            hs.append(h)
+        return np.stack(hs, axis=1)
+
+    _expect(
+        ch02.check_rnn_forward_batch_first,
+        rnn_forward_batch_first,
+        "A loop `for x in xs` walks over axis 0, which in this layout holds the N examples",
+    )
+
+
+def test_batch_first_helper_stub_is_blamed():
+    def step(x, h, params):
+        raise NotImplementedError("Exercise 2.1: one step, one column per example")
+
+    def rnn_forward_batch_first(xs, h0, params):
+        return np.stack([step(xs[:, t], h0, params) for t in range(xs.shape[1])], axis=1)
+
+    _expect(
+        ch02.check_rnn_forward_batch_first,
+        rnn_forward_batch_first,
+        "`rnn_forward_batch_first` calls `step` (exercise 2.1), which is still a stub",
+    )
+
+
+def test_old_checkers_say_how_to_fetch_the_new_exercise():
+    _expect(ch02.check_rnn_step_forward, _step, "make fresh EX=02")
+    with pytest.raises(AttributeError):
+        ch02.check_no_such_thing  # noqa: B018
 
 
 # --------------------------------------------------------------------------- 2.3
@@ -137,6 +211,7 @@ def test_grads_accept_right_answer(capsys):
     [
         ("sigmoid_grad", lambda z: -act.sigmoid(z) * (1 - act.sigmoid(z)), "wrong sign"),
         ("sigmoid_grad", lambda z: act.sigmoid(z) * (1 + act.sigmoid(z)), "is σ(1 + σ)"),
+        ("sigmoid_grad", lambda z: z * (1 - z), "computes z(1 − z) from the pre-activation z"),
         ("tanh_grad", lambda z: 1 - np.tanh(z), "forgot the square"),
         ("tanh_grad", lambda z: 1 - z**2, "squares z instead of tanh(z)"),
         ("relu_grad", lambda z: (z < 0).astype(float), "is 1 on the wrong side"),
@@ -153,6 +228,27 @@ def test_grads_name_mistake(name, wrong, message):
     answers = dict(RIGHT_GRADS, **{name: wrong})
     with pytest.raises(CheckFailed, match=re.escape(message)):
         ch02.check_activation_grads(**answers)
+
+
+def _relu_grad_for_one_number(z):
+    if z > 0:
+        return 1.0
+    return 0.0
+
+
+@pytest.mark.parametrize(
+    ("name", "wrong", "message"),
+    [
+        ("relu_grad", _relu_grad_for_one_number, "`if z > 0` (or `max(0.1 * z, z)`"),
+        ("leaky_relu_grad", lambda z: max(0.1 * z, z), "np.maximum(0.1 * z, z)"),
+        ("sigmoid_grad", lambda z: 1 / (1 + math.exp(-z)), "math module's functions"),
+    ],
+)
+def test_grads_scalar_code_on_arrays_is_explained(name, wrong, message):
+    answers = dict(RIGHT_GRADS, **{name: wrong})
+    with pytest.raises(CheckFailed, match=re.escape(message)) as info:
+        ch02.check_activation_grads(**answers)
+    assert "raised" in str(info.value) and "at line" in str(info.value)
 
 
 # --------------------------------------------------------------------------- 2.4
@@ -243,27 +339,43 @@ def test_counts_name_mistake(wrong, message):
 # --------------------------------------------------------------------------- 2.6
 
 
-def _vstack_when_rectangular(W_hh, W_xh):
-    # Right on the square case, so the checker reaches the rectangular one, where vstack fails.
-    if W_hh.shape == W_xh.shape:
-        return np.hstack([W_hh, W_xh])
-    return np.vstack([W_hh, W_xh])
+def _augmented(W_hh, W_xh, b_h):
+    return np.hstack([W_hh, W_xh, b_h[:, None]])
 
 
-def test_concat_accepts_right_answer(capsys):
-    ch02.check_concat_weights(lambda W_hh, W_xh: np.hstack([W_hh, W_xh]))
+def _augment(h_prev, x):
+    return np.hstack([h_prev, x, np.ones((len(x), 1))])
+
+
+def test_augmented_accepts_right_answer(capsys):
+    ch02.check_augmented(_augmented, _augment)
     assert "✔ Exercise 2.6" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
     ("wrong", "message"),
     [
-        (lambda W_hh, W_xh: np.hstack([W_xh, W_hh]), "in the order [W_xh, W_hh]"),
-        (lambda W_hh, W_xh: np.vstack([W_hh, W_xh]), "stacked the blocks vertically"),
-        (lambda W_hh, W_xh: np.hstack([W_hh, W_xh]).T, "W is transposed"),
-        (lambda W_hh, W_xh: W_hh + W_xh, "W has shape (3, 3), expected (3, 6)"),
-        (_vstack_when_rectangular, "raised ValueError"),
+        (lambda W_hh, W_xh, b: np.hstack([W_xh, W_hh, b[:, None]]), "in the order [W_xh, W_hh"),
+        (lambda W_hh, W_xh, b: np.hstack([b[:, None], W_hh, W_xh]), "the bias column comes first"),
+        (lambda W_hh, W_xh, b: _augmented(W_hh, W_xh, b).T, "W̃ is transposed"),
+        (lambda W_hh, W_xh, b: np.hstack([W_hh, W_xh]), "the bias column is missing"),
+        (lambda W_hh, W_xh, b: np.concatenate([W_hh, W_xh, b], axis=1), "b_h[:, None]"),
+        (lambda W_hh, W_xh, b: _augmented(W_hh, W_xh, 2 * b), "W̃ for D=3, H=3 is wrong"),
     ],
 )
-def test_concat_names_mistake(wrong, message):
-    _expect(ch02.check_concat_weights, wrong, message)
+def test_augmented_names_mistake(wrong, message):
+    _expect(lambda answer: ch02.check_augmented(answer, _augment), wrong, message)
+
+
+@pytest.mark.parametrize(
+    ("wrong", "message"),
+    [
+        (lambda h, x: np.hstack([x, h, np.ones((len(x), 1))]), "augment puts x before h_prev"),
+        (lambda h, x: np.hstack([np.ones((len(x), 1)), h, x]), "augment puts the 1 first"),
+        (lambda h, x: np.hstack([h, x]), "augment has no constant 1"),
+        (lambda h, x: np.hstack([h, x, np.zeros((len(x), 1))]), "a column of zeros"),
+        (lambda h, x: np.hstack([h, x, np.ones(len(x))]), "np.ones((N, 1))"),
+    ],
+)
+def test_augment_names_mistake(wrong, message):
+    _expect(lambda answer: ch02.check_augmented(_augmented, answer), wrong, message)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from rnnbook.checks import CheckFailed, ch04
+from rnnbook.scratch import rnn_backward, rnn_forward
 
 
 def _expect(checker, answer, message: str) -> None:
@@ -22,36 +23,50 @@ def _stub(*args, **kwargs):
 # --------------------------------------------------------------------------- 4.1
 
 
-def _jacobian(h, W_hh):
-    return np.diag(1 - h**2) @ W_hh
+def _jacobians(h, W_hh):
+    return np.stack([np.diag(1 - row**2) @ W_hh for row in h])
 
 
-def test_jacobian_accepts_right_answer(capsys):
-    ch04.check_step_jacobian(_jacobian)
+def test_jacobians_accept_right_answer(capsys):
+    ch04.check_step_jacobians(_jacobians)
     assert "✔ Exercise 4.1" in capsys.readouterr().out
 
 
-def test_jacobian_stub_is_reported():
-    _expect(ch04.check_step_jacobian, _stub, "is not implemented yet")
+def test_jacobians_stub_is_reported():
+    _expect(ch04.check_step_jacobians, _stub, "is not implemented yet")
+
+
+def _each(jacobian):
+    return lambda h, W: np.stack([jacobian(row, W) for row in h])
 
 
 @pytest.mark.parametrize(
     ("wrong", "message"),
     [
-        (lambda h, W: W, "the tanh derivative is missing"),
-        (lambda h, W: W @ np.diag(1 - h**2), "the derivative scales the columns"),
-        (lambda h, W: np.diag(1 - h**2) @ W.T, "W_hh is transposed"),
-        (lambda h, W: _jacobian(h, W).T, "the transpose of the Jacobian"),
-        (lambda h, W: np.diag(1 - np.tanh(h) ** 2) @ W, "tanh is applied twice"),
-        (lambda h, W: np.diag((1 - h) ** 2) @ W, "the square is misplaced"),
-        (lambda h, W: np.diag(1 - h) @ W, "the square is missing"),
-        (lambda h, W: 1 - h**2, "You returned the vector 1 − h_t²"),
-        (lambda h, W: W[0], "is an (H, H) matrix, here (4, 4)"),
-        (lambda h, W: _jacobian(h, W) + 1e-3, "the Jacobian for H=4 is wrong"),
+        (_each(lambda h, W: W), "the tanh derivative is missing"),
+        (lambda h, W: (1 - h**2)[:, None, :] * W, "the derivative scales the columns"),
+        (_each(lambda h, W: np.diag(1 - h**2) @ W.T), "W_hh is transposed"),
+        (lambda h, W: _jacobians(h, W).transpose(0, 2, 1), "each Jacobian is transposed"),
+        (_each(lambda h, W: np.diag(1 - np.tanh(h) ** 2) @ W), "tanh is applied twice"),
+        (_each(lambda h, W: np.diag((1 - h) ** 2) @ W), "the square is misplaced"),
+        (_each(lambda h, W: np.diag(1 - h) @ W), "the square is missing"),
+        (lambda h, W: np.diag(1 - h[0] ** 2) @ W, "You returned one (H, H) matrix"),
+        (lambda h, W: 1 - h**2, "You returned one vector per sequence"),
+        (lambda h, W: (1 - h**2)[:, :, None], "(N, H, H) = (3, 4, 4)"),
+        (lambda h, W: np.stack([np.diag(1 - h[0] ** 2) @ W] * len(h)), "sequences [1, 2]"),
+        (lambda h, W: (1 - h**2)[:, None] * W, "the derivative scales the columns"),
+        (lambda h, W: _jacobians(h, W) + 1e-3, "J for N=3, H=4 is wrong"),
     ],
 )
-def test_jacobian_names_mistake(wrong, message):
-    _expect(ch04.check_step_jacobian, wrong, message)
+def test_jacobians_name_mistake(wrong, message):
+    _expect(ch04.check_step_jacobians, wrong, message)
+
+
+def test_jacobians_broadcast_error_is_explained():
+    def step_jacobians(h, W_hh):
+        return (1 - h**2) * W_hh  # (N, H) * (H, H): fails for N ≠ H
+
+    _expect(ch04.check_step_jacobians, step_jacobians, "(1 − h²)[:, :, None] of shape (N, H, 1)")
 
 
 # --------------------------------------------------------------------------- 4.2
@@ -115,6 +130,7 @@ def test_step_backward_names_mistake(wrong, message):
 
 def _bptt(dhs, xs, h0, hs, W_xh, W_hh, *, carry=True, transpose=False, last_only=False,
           forward=False, only_step=None, h_prev="right", dh0="right"):  # fmt: skip
+    """The chapter's left-to-right BPTT (with switchable mistakes); 4.3 and 4.5 use it."""
     T = len(xs)
     dxs, dW_xh, dW_hh = np.zeros_like(xs), np.zeros_like(W_xh), np.zeros_like(W_hh)
     db_h = np.zeros(W_hh.shape[0])
@@ -136,40 +152,134 @@ def _bptt(dhs, xs, h0, hs, W_xh, W_hh, *, carry=True, transpose=False, last_only
     return dxs, dh0, dW_xh, dW_hh, db_h
 
 
-def _bptt_with(**mistake):
-    return lambda *args: _bptt(*args, **mistake)
+def _right_to_left(dhs, xs, h0, hs, W_xh, W_hh, *, down=False, prev="next", carry=True,
+                   transpose=False, only_step=None, zero_dh0=False):  # fmt: skip
+    """A reader's BPTT of the right-to-left RNN, with switchable mistakes."""
+    T = len(xs)
+    dxs, dW_xh, dW_hh = np.zeros_like(xs), np.zeros_like(W_xh), np.zeros_like(W_hh)
+    db_h = np.zeros(len(W_hh))
+    carried = np.zeros_like(h0)
+    for t in reversed(range(T)) if down else range(T):
+        if prev == "next":
+            h_prev = hs[t + 1] if t + 1 < T else h0
+        else:
+            h_prev = hs[t - 1] if t > 0 or prev == "wrap" else h0
+        dx, sent, dWx, dWh, db = _step_backward(
+            dhs[t] + (carried if carry else 0.0), xs[t], h_prev, hs[t], W_xh, W_hh
+        )
+        dxs[t] = dx
+        carried = sent if not transpose else (dhs[t] + carried) * (1 - hs[t] ** 2) @ W_hh.T
+        if only_step is None or t == only_step % T:
+            dW_xh, dW_hh, db_h = dW_xh + dWx, dW_hh + dWh, db_h + db
+    return dxs, 0 * carried if zero_dh0 else carried, dW_xh, dW_hh, db_h
 
 
-def test_bptt_accepts_right_answer(capsys):
-    ch04.check_bptt(_bptt)
+def _right_to_left_with(**mistake):
+    return lambda *args: _right_to_left(*args, **mistake)
+
+
+def test_right_to_left_accepts_right_answer(capsys):
+    ch04.check_bptt_right_to_left(_right_to_left)
     assert "✔ Exercise 4.3" in capsys.readouterr().out
 
 
-def test_bptt_stub_is_reported():
-    _expect(ch04.check_bptt, _stub, "is not implemented yet")
+def test_right_to_left_stub_is_reported():
+    _expect(ch04.check_bptt_right_to_left, _stub, "is not implemented yet")
 
 
 @pytest.mark.parametrize(
     ("wrong", "message"),
     [
-        (_bptt_with(carry=False), "the gradient from the future is not carried"),
-        (_bptt_with(transpose=True), "the carried gradient goes through W_hh transposed"),
-        (_bptt_with(last_only=True), "only the last step's upstream gradient"),
-        (_bptt_with(forward=True), "the loop runs forward in time"),
-        (_bptt_with(only_step=0), "hold the first step's contribution only"),
-        (_bptt_with(only_step=-1), "hold the last step's contribution only"),
-        (_bptt_with(h_prev="same"), "h_prev is off by one"),
-        (_bptt_with(h_prev="wrap"), "hs[t - 1] is hs[-1], the last state"),
-        (_bptt_with(dh0="zero"), "dh0 is zero"),
-        (_bptt_with(dh0="da"), "dh0 is da of the first step"),
-        (_bptt_with(dh0="dh"), "dh0 is the gradient of h_1 = hs[0], not of h0"),
-        (lambda *a: _bptt(*a)[::-1], "the outputs are in another order (position 0 holds db_h"),
-        (lambda *a: _bptt(*a)[:4], "got 4 values"),
-        (lambda *a: (_bptt(*a)[0] + 1e-3, *_bptt(*a)[1:]), "dxs (T=5, N=2, D=3, H=4) is wrong"),
+        (_bptt, "this is the chapter's bptt, for an RNN that reads left to right"),
+        (_right_to_left_with(down=True), "the loop runs from t = T − 1 down to 0"),
+        (_right_to_left_with(prev="previous"), "h_prev is hs[t − 1], the left-to-right habit"),
+        (_right_to_left_with(prev="wrap"), "Python's hs[-1] wraps round"),
+        (_right_to_left_with(carry=False), "the gradient from the other steps is not carried"),
+        (_right_to_left_with(transpose=True), "goes through W_hh transposed"),
+        (_right_to_left_with(only_step=0), "the step at t = 0 only"),
+        (_right_to_left_with(only_step=-1), "the step at t = T − 1 only"),
+        (_right_to_left_with(zero_dh0=True), "dh0 is zero"),
+        (lambda *a: _right_to_left(*a)[::-1], "the outputs are in another order"),
+        (lambda *a: _right_to_left(*a)[:4], "got 4 values"),
+        (
+            lambda *a: (_right_to_left(*a)[0] + 1e-3, *_right_to_left(*a)[1:]),
+            "dxs (T=5, N=2, D=3, H=4) is wrong",
+        ),
     ],
 )
-def test_bptt_names_mistake(wrong, message):
-    _expect(ch04.check_bptt, wrong, message)
+def test_right_to_left_names_mistake(wrong, message):
+    _expect(ch04.check_bptt_right_to_left, wrong, message)
+
+
+def test_right_to_left_one_based_loop():
+    # The issue's first attempt: the time loop numbered 1 … T, as in the equations.
+    def bptt_right_to_left(dhs, xs, h0, hs, W_xh, W_hh):
+        T = len(xs)
+        dxs = np.zeros_like(xs)
+        dW_xh, dW_hh, db_h = np.zeros_like(W_xh), np.zeros_like(W_hh), np.zeros(len(W_hh))
+        carried = np.zeros_like(h0)
+        for t in range(1, T + 1):
+            h_prev = hs[t + 1] if t + 1 < T else h0
+            dxs[t], carried, dWx, dWh, db = _step_backward(
+                dhs[t] + carried, xs[t], h_prev, hs[t], W_xh, W_hh
+            )
+        return dxs, carried, dW_xh, dW_hh, db_h
+
+    with pytest.raises(CheckFailed) as info:
+        ch04.check_bptt_right_to_left(bptt_right_to_left)
+    message = str(info.value)
+    assert "raised IndexError (index 5 is out of bounds for axis 0 with size 5)" in message
+    assert "    dhs[t] + carried, xs[t], h_prev, hs[t], W_xh, W_hh" in message  # the reader's line
+    assert "Python numbers the T steps 0 … T − 1" in message
+
+
+def test_right_to_left_no_state_after_the_last():
+    def bptt_right_to_left(dhs, xs, h0, hs, W_xh, W_hh):
+        out = None
+        for t in range(len(xs)):
+            out = _step_backward(dhs[t], xs[t], hs[t + 1], hs[t], W_xh, W_hh)
+        return out
+
+    _expect(ch04.check_bptt_right_to_left, bptt_right_to_left, "there is no hs[T]")
+
+
+def test_right_to_left_blames_the_stub_helper():
+    def step_backward(dh, x, h_prev, h, W_xh, W_hh):
+        raise NotImplementedError("Exercise 4.2: one step backward")
+
+    def bptt_right_to_left(dhs, xs, h0, hs, W_xh, W_hh):
+        return step_backward(dhs[0], xs[0], h0, hs[0], W_xh, W_hh)
+
+    _expect(
+        ch04.check_bptt_right_to_left,
+        bptt_right_to_left,
+        "`bptt_right_to_left` calls `step_backward` (exercise 4.2), which is still a stub: "
+        "solve exercise 4.2 first",
+    )
+
+
+def test_right_to_left_blames_a_wrong_helper():
+    def step_backward(dh, x, h_prev, h, W_xh, W_hh):
+        return _step_backward(dh, x, h_prev, h, W_xh, W_hh, tanh=False)
+
+    def bptt_right_to_left(dhs, xs, h0, hs, W_xh, W_hh):
+        T = len(xs)
+        dxs = np.zeros_like(xs)
+        dW_xh, dW_hh, db_h = np.zeros_like(W_xh), np.zeros_like(W_hh), np.zeros(len(W_hh))
+        carried = np.zeros_like(h0)
+        for t in range(T):
+            h_prev = hs[t + 1] if t + 1 < T else h0
+            dxs[t], carried, dWx, dWh, db = step_backward(
+                dhs[t] + carried, xs[t], h_prev, hs[t], W_xh, W_hh
+            )
+            dW_xh, dW_hh, db_h = dW_xh + dWx, dW_hh + dWh, db_h + db
+        return dxs, carried, dW_xh, dW_hh, db_h
+
+    with pytest.raises(CheckFailed) as info:
+        ch04.check_bptt_right_to_left(bptt_right_to_left)
+    message = str(info.value)
+    assert "calls your `step_backward` from exercise 4.2, which is not right yet" in message
+    assert "the tanh derivative is missing" in message
 
 
 # --------------------------------------------------------------------------- 4.4
@@ -244,7 +354,10 @@ def test_gradient_tools_stub_is_reported():
         (lambda f, x, eps=1e-5: _centred(f, x, eps, restore=False), "x changed"),
         (_rows_only, "x[i] is a whole row, so your loop works for 1-D x only"),
         (_vector_only, "It works for 1-D x only"),
-        (lambda f, x, *, eps=1e-5: _centred(f, x, eps), "called as centred_difference(f, x, 0.0"),
+        (
+            lambda f, x, *, eps=1e-5: _centred(f, x, eps),
+            "the checker called centred_difference(f, x, 0.001)",
+        ),
         (lambda f, x, eps=1e-5: _centred(f, x, eps).ravel(), "the gradient has x's shape"),
         (lambda f, x, eps=1e-5: _centred(f, x, eps) + 1e-3, "for x of shape (6,) is wrong"),
     ],
@@ -265,6 +378,10 @@ def _relative_by_division(a, b):
         (
             lambda a, b: np.linalg.norm(a - b) / max(np.linalg.norm(a), np.linalg.norm(b)),
             "divides by max(‖a‖, ‖b‖)",
+        ),
+        (
+            lambda a, b: float(np.linalg.norm(a - b) / np.linalg.norm(a)),
+            "relative_error divides by ‖a‖ alone",
         ),
         (
             lambda a, b: np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)),
@@ -334,6 +451,45 @@ def _transposed_W_xh(*args):
     grads = _truncated(*args)
     grads["W_xh"] = grads["W_xh"].T
     return grads
+
+
+def _truncated_unpacked(xs, h0, p, R, tau, *, mistake):
+    """A reader's truncated_grads with the package, each ``mistake`` an unpacking slip."""
+    grads = {k: np.zeros_like(p[k]) for k in ("W_xh", "W_hh", "b_h")}
+    h = h0
+    for start in range(0, len(xs), tau):
+        chunk = slice(start, start + tau)
+        if mistake == "forward":
+            out = rnn_forward(xs[chunk], h, p)  # the pair (hs, cache), kept whole
+            chunk_grads = rnn_backward(R[chunk], out[1])[2]
+            h = out[-1]  # the cache, not the last state
+        else:
+            hs, cache = rnn_forward(xs[chunk], h, p)
+            if mistake == "two names":
+                _, chunk_grads = rnn_backward(R[chunk], cache)
+            else:  # "tuple"
+                chunk_grads = rnn_backward(R[chunk], cache)
+            h = hs[-1]
+        for key in grads:
+            grads[key] += chunk_grads[key]
+    return grads
+
+
+@pytest.mark.parametrize(
+    ("mistake", "message"),
+    [
+        ("forward", "The error came from inside `rnn_forward`"),
+        ("two names", "The number of names on the left must match"),
+        ("tuple", "A tuple was indexed with a key"),
+    ],
+)
+def test_truncated_unpacking_slips_are_explained(mistake, message):
+    def truncated_grads(xs, h0, p, R, tau):
+        return _truncated_unpacked(xs, h0, p, R, tau, mistake=mistake)
+
+    with pytest.raises(CheckFailed, match=re.escape(message)) as info:
+        ch04.check_truncated_grads(truncated_grads)
+    assert "rnn_forward returns the pair (hs, cache)" in str(info.value)
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -79,11 +80,17 @@ def test_lstm_gates_names_mistake(wrong, message):
 # --------------------------------------------------------------------------- 6.2
 
 
-def _step(x, h_prev, c_prev, W_x, W_h, b, *, forget=True, swap_if=False, squash_c=True,
-          old_c=False, g_act=np.tanh, bias=True):  # fmt: skip
-    a = x @ W_x.T + h_prev @ W_h.T + (b if bias else 0.0)
-    a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)
-    i, f, g, o = _sigmoid(a_i), _sigmoid(a_f), g_act(a_g), _sigmoid(a_o)
+def _step(x, h_prev, c_prev, W, b, *, forget=True, swap_if=False, squash_c=True,
+          old_c=False, g_act=np.tanh, bias=True, x_first=False, order="ifgo"):  # fmt: skip
+    hx = np.concatenate([x, h_prev] if x_first else [h_prev, x], axis=1)
+    a = hx @ W.T + (b if bias else 0.0)
+    blocks = dict(zip(order, np.split(a, 4, axis=1), strict=True))
+    i, f, g, o = (
+        _sigmoid(blocks["i"]),
+        _sigmoid(blocks["f"]),
+        g_act(blocks["g"]),
+        _sigmoid(blocks["o"]),
+    )
     if swap_if:
         i, f = f, i
     c = (f if forget else 1.0) * c_prev + i * g
@@ -104,8 +111,10 @@ def test_lstm_step_accepts_right_answer(capsys):
 def test_lstm_step_accepts_the_package_function(capsys):
     from rnnbook.scratch import lstm_step_forward
 
-    def step(x, h_prev, c_prev, W_x, W_h, b):
-        return lstm_step_forward(x, h_prev, c_prev, {"W_x": W_x, "W_h": W_h, "b": b})[:2]
+    def step(x, h_prev, c_prev, W, b):
+        H = h_prev.shape[1]
+        params = {"W_x": W[:, H:], "W_h": W[:, :H], "b": b}
+        return lstm_step_forward(x, h_prev, c_prev, params)[:2]
 
     ch06.check_lstm_step(step)
     assert "✔ Exercise 6.2" in capsys.readouterr().out
@@ -118,20 +127,62 @@ def test_lstm_step_stub_is_reported():
 @pytest.mark.parametrize(
     ("wrong", "message"),
     [
+        (_step_with(x_first=True), "the concatenation is [x, h_prev]"),
         (_step_with(forget=False), "the forget gate is missing: c = c_prev + i ⊙ g"),
         (_step_with(swap_if=True), "f and i are swapped"),
         (_step_with(squash_c=False), "h = o ⊙ c: the cell goes through tanh"),
         (_step_with(old_c=True), "h is computed from the old cell c_prev"),
         (_step_with(g_act=_sigmoid), "the candidate g goes through σ"),
         (_step_with(bias=False), "the bias is missing"),
+        (_step_with(order="ifog"), "the gate blocks are read in the order i, f, o, g"),
         (lambda *a: _step(*a)[::-1], "position 0 holds c, position 1 holds h); return (h, c)"),
         (lambda *a: _step(*a)[0], "return the tuple (h, c); got a value of type ndarray"),
-        (lambda x, h, c, W_x, W_h, b: _step(x.T, h, c, W_x.T, W_h, b), "raised ValueError"),
+        (lambda x, h, c, W, b: _step(x, h, c, W.T, b), "raised ValueError"),
         (lambda *a: (_step(*a)[0], _step(*a)[1] + 1e-3), "c (N=3, D=2, H=4) is wrong"),
     ],
 )
 def test_lstm_step_names_mistake(wrong, message):
     _expect(ch06.check_lstm_step, wrong, message)
+
+
+def test_lstm_step_points_back_to_a_wrong_lstm_gates():
+    # The issue's case: the step is right, but 6.1's gates are read in the wrong order.
+    def lstm_gates(a):
+        return _gates(a, order="ifog")
+
+    def lstm_step(x, h_prev, c_prev, W, b):
+        i, f, g, o = lstm_gates(np.concatenate([h_prev, x], axis=1) @ W.T + b)
+        c = f * c_prev + i * g
+        return o * np.tanh(c), c
+
+    with pytest.raises(CheckFailed) as info:
+        ch06.check_lstm_step(lstm_step)
+    message = str(info.value)
+    assert "`lstm_step` calls your `lstm_gates` from exercise 6.1, which is not right" in message
+    assert "the blocks are read in the order i, f, o, g" in message
+
+
+def test_lstm_step_blames_a_stub_lstm_gates():
+    def lstm_gates(a):
+        raise NotImplementedError("Exercise 6.1: the four gates")
+
+    def lstm_step(x, h_prev, c_prev, W, b):
+        i, f, g, o = lstm_gates(np.concatenate([h_prev, x], axis=1) @ W.T + b)
+        return o * np.tanh(f * c_prev + i * g), f * c_prev + i * g
+
+    _expect(
+        ch06.check_lstm_step,
+        lstm_step,
+        "`lstm_step` calls `lstm_gates` (exercise 6.1), which is still a stub",
+    )
+
+
+def test_lstm_step_shape_error_names_the_layout():
+    def lstm_step(x, h_prev, c_prev, W, b):
+        a = x @ W.T + b  # forgot the state: (N, D) @ (H + D, 4H) fails
+        return a, a
+
+    _expect(ch06.check_lstm_step, lstm_step, "np.concatenate([h_prev, x], axis=1)")
 
 
 # --------------------------------------------------------------------------- 6.3
@@ -187,11 +238,66 @@ def test_lstm_cell_backward_stub_is_reported():
             "position 0 holds dc_prev, position 1 holds da); return (da, dc_prev)",
         ),
         (lambda *a: _cell_backward(*a)[:1], "return the 2 arrays (da, dc_prev); got 1 values."),
-        (lambda *a: (_cell_backward(*a)[0] * 1.01, _cell_backward(*a)[1]), "da (N=3, H=4)"),
+        (
+            lambda *a: (_cell_backward(*a)[0] * 1.01, _cell_backward(*a)[1]),
+            "da is wrong in the i block, columns 0:4, the input gate's (and in the other three)",
+        ),
     ],
 )
 def test_lstm_cell_backward_names_mistake(wrong, message):
     _expect(ch06.check_lstm_cell_backward, wrong, message)
+
+
+def _cell_backward_block(block, term):
+    """The right backward with the ``block`` gate's gradient replaced by ``term(v)``."""
+
+    def answer(dh, dc, c_prev, i, f, g, o, c):
+        da, dc_prev = _cell_backward(dh, dc, c_prev, i, f, g, o, c)
+        H = dh.shape[1]
+        k = "ifgo".index(block)
+        tanh_c = np.tanh(c)
+        values = dict(dh=dh, dc=dc, c_prev=c_prev, i=i, f=f, g=g, o=o, c=c, tanh_c=tanh_c,
+                      total=dc + dh * o * (1 - tanh_c**2))  # fmt: skip
+        da = da.copy()
+        da[:, k * H : (k + 1) * H] = term(values)
+        return da, dc_prev
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("block", "term", "message"),
+    [
+        ("i", lambda v: v["dc"] * v["g"] * v["i"] * (1 - v["i"]), "in the i block, columns 0:4"),
+        ("i", lambda v: v["total"] * v["g"], "the derivative of σ is missing: σ'(a) = σ(1 − σ)"),
+        ("i", lambda v: v["total"] * v["i"] * (1 - v["i"]), "the factor g is missing"),
+        ("f", lambda v: v["total"] * v["c"] * v["f"] * (1 - v["f"]), "uses the new cell c"),
+        ("f", lambda v: v["dc"] * v["c_prev"] * v["f"] * (1 - v["f"]), "it uses dc where"),
+        ("g", lambda v: v["total"] * v["i"] * v["g"] * (1 - v["g"]), "it uses σ' = g(1 − g)"),
+        ("g", lambda v: v["total"] * v["g"] * (1 - v["g"] ** 2), "has i: dg = dc_total ⊙ i"),
+        ("o", lambda v: v["total"] * v["tanh_c"] * v["o"] * (1 - v["o"]), "only dh reaches"),
+        ("o", lambda v: v["dh"] * v["tanh_c"] * (1 - v["o"] ** 2), "it uses tanh' = 1 − o²"),
+        (
+            "o",
+            lambda v: 2 * v["dh"] * v["tanh_c"] * v["o"] * (1 - v["o"]),
+            "da is wrong in the o block, columns 12:16, the output gate's (the i, f, g "
+            "blocks are right): at example 0, unit 0 (column 12)",
+        ),
+    ],
+)
+def test_lstm_cell_backward_names_the_gate_and_term(block, term, message):
+    _expect(ch06.check_lstm_cell_backward, _cell_backward_block(block, term), message)
+
+
+def test_lstm_cell_backward_names_a_term_of_dc_total():
+    def answer(dh, dc, c_prev, i, f, g, o, c):
+        total = dc + dh * o * (1 - c**2)  # tanh' of the cell written with c, not tanh(c)
+        da = np.concatenate(
+            [total * g * i * (1 - i), total * c_prev * f * (1 - f), total * i * (1 - g**2),
+             dh * np.tanh(c) * o * (1 - o)], axis=1)  # fmt: skip
+        return da, total * f
+
+    _expect(ch06.check_lstm_cell_backward, answer, "tanh' at the cell is 1 − tanh²(c), not 1 − c²")
 
 
 # --------------------------------------------------------------------------- 6.4
@@ -203,45 +309,67 @@ def _count(D, H, two_biases=True, *, gates=4, biases=None, W_hh_inputs=None):
     return rows * (D + (H if W_hh_inputs is None else W_hh_inputs)) + biases * rows
 
 
-def _count_with(**mistake):
-    return lambda D, H, two_biases=True: _count(D, H, two_biases, **mistake)
+def _largest(D, budget, two_biases=True, *, less=False, first_over=False, **mistake):
+    """A reader's largest_hidden_size; the keywords make the plausible mistakes."""
+    H = 0
+    while True:
+        n = _count(D, H + 1, two_biases, **mistake)
+        if n > budget or (less and n == budget):
+            return H + 1 if first_over else H
+        H += 1
 
 
-def _w_hh_as_hd(D, H, two_biases=True):
-    return _count(D, H, two_biases, W_hh_inputs=D)
+def _largest_with(**mistake):
+    return lambda D, budget, two_biases=True: _largest(D, budget, two_biases, **mistake)
 
 
-def _numpy_count(D, H, two_biases=True):
-    return np.int64(_count(D, H, two_biases))
+def _by_formula(D, budget, two_biases=True):
+    # Solve 4H² + (4D + 8)H - budget = 0 (two biases) and round down.
+    b = 4 * D + (8 if two_biases else 4)
+    return int((-b + math.sqrt(b * b + 16 * budget)) // 8)
 
 
-def test_lstm_parameter_count_accepts_right_answer(capsys):
-    ch06.check_lstm_parameter_count(_count)
-    assert "✔ Exercise 6.4" in capsys.readouterr().out
+def test_largest_hidden_size_accepts_right_answers(capsys):
+    for answer in (_largest, _by_formula, lambda *a, **k: np.int64(_largest(*a, **k))):
+        ch06.check_largest_hidden_size(answer)
+        assert "✔ Exercise 6.4" in capsys.readouterr().out
 
 
-def test_lstm_parameter_count_accepts_numpy_integers(capsys):
-    ch06.check_lstm_parameter_count(_numpy_count)
-    assert "✔ Exercise 6.4" in capsys.readouterr().out
-
-
-def test_lstm_parameter_count_stub_is_reported():
-    _expect(ch06.check_lstm_parameter_count, _stub, "is not implemented yet")
+def test_largest_hidden_size_stub_is_reported():
+    _expect(ch06.check_largest_hidden_size, _stub, "is not implemented yet")
 
 
 @pytest.mark.parametrize(
     ("wrong", "message"),
     [
-        (_count_with(gates=1), "the factor 4 is missing: this is a vanilla RNN's count"),
-        (_count_with(biases=1), "one bias vector is counted, but torch's LSTM has two"),
-        (_count_with(biases=2), "two bias vectors are counted although two_biases=False"),
-        (lambda D, H, two_biases=True: _count(D, H, not two_biases), "one bias vector"),
-        (_w_hh_as_hd, "W_hh is counted as 4H·D entries, as if it were (4H, D)"),
-        (_count_with(biases=0), "the biases are left out"),
-        (_count_with(gates=3), "this counts 3 gates, a GRU's count"),
-        (lambda D, H, two_biases=True: float(_count(D, H, two_biases)), "should return an int"),
-        (lambda D, H, two_biases=True: _count(D, H, two_biases) + 1, "returned 337, expected 336"),
+        (_largest_with(gates=1), "your count lacks the factor 4, a vanilla RNN's count"),
+        (
+            lambda D, budget, two_biases=True: _largest(D, budget, not two_biases),
+            "your count has one bias vector, but torch's LSTM has two",
+        ),
+        (
+            lambda D, budget, two_biases=True: _largest(D, budget, two_biases, W_hh_inputs=D),
+            "your count has W_hh with 4H·D entries, as if it were (4H, D)",
+        ),
+        (_largest_with(biases=0), "your count leaves the biases out"),
+        (_largest_with(gates=3), "your count has 3 gates, a GRU's"),
+        (_largest_with(first_over=True), "returned 30, one too many: with H = 30 a layer has"),
+        (
+            lambda *a, **k: max(_largest(*a, **k) - 1, 0),
+            "returned 28, one too few: H = 29 still fits",
+        ),
+        (_largest_with(less=True), "a budget met exactly fits. Compare with ≤, not <."),
+        (lambda *a, **k: float(_largest(*a, **k)), "should return an int, got float"),
+        (
+            lambda *a, **k: _largest(*a, **k) + 2,
+            "largest_hidden_size(10, 5000) returned 31, expected 29: with H = 29 an LSTM "
+            "layer has 4H(D + H) + 8H = 4,756 parameters",
+        ),
     ],
 )
-def test_lstm_parameter_count_names_mistake(wrong, message):
-    _expect(ch06.check_lstm_parameter_count, wrong, message)
+def test_largest_hidden_size_names_mistake(wrong, message):
+    _expect(ch06.check_largest_hidden_size, wrong, message)
+
+
+def test_old_checker_says_how_to_fetch_the_new_exercise():
+    _expect(ch06.check_lstm_parameter_count, _count, "make fresh EX=06")

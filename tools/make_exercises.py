@@ -13,18 +13,27 @@ Every code cell of the exercise that holds a stub or calls a checker (``checks.`
 ``raises-exception``, so the exercise notebook still executes end to end (nbval, Jupyter
 Book). Outputs and execution counts are cleared.
 
+It writes ``exercises/`` and nothing else. The reader works in a separate, git-ignored
+workspace (``work/``), which this script fills but never overwrites: ``--workspace`` copies
+the exercise notebooks the workspace lacks, and ``--fresh NN`` moves the reader's notebook
+of chapter NN to ``work/old/`` (with a time stamp) before copying a fresh one.
+
 Usage::
 
-    python tools/make_exercises.py            # write exercises/
-    python tools/make_exercises.py --check    # exit 1 if exercises/ is out of date
+    python tools/make_exercises.py                        # write exercises/
+    python tools/make_exercises.py --check                # exit 1 if exercises/ is out of date
+    python tools/make_exercises.py --workspace work       # add missing notebooks to work/
+    python tools/make_exercises.py --workspace work --fresh 06   # a fresh copy of chapter 06
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -124,15 +133,92 @@ def generate(solutions: Path, exercises: Path) -> list[Path]:
     return written
 
 
+def sync_workspace(exercises: Path, work: Path) -> list[Path]:
+    """Copy into ``work`` every exercise notebook it lacks; return the paths added.
+
+    A notebook already in ``work`` is never touched, whatever its content: it holds the
+    reader's answers.
+    """
+    work.mkdir(parents=True, exist_ok=True)
+    added = []
+    for source in sorted(exercises.glob("*.ipynb")):
+        target = work / source.name
+        try:
+            with target.open("xb") as out:  # "x": fails rather than overwrite
+                out.write(source.read_bytes())
+        except FileExistsError:
+            continue
+        added.append(target)
+    return added
+
+
+def fresh_copy(exercises: Path, work: Path, chapter: str) -> tuple[Path, Path | None]:
+    """Put a fresh copy of chapter ``chapter``'s exercise notebook ("06") into ``work``.
+
+    The reader's notebook, if there is one, is moved to ``work/old/NAME-YYYYMMDD-HHMMSS.ipynb``
+    first, never deleted. Returns the fresh notebook's path and where the old one went.
+    """
+    found = sorted(exercises.glob(f"{chapter.zfill(2)}_*.ipynb"))
+    if len(found) != 1:
+        names = ", ".join(p.name[:2] for p in sorted(exercises.glob("*.ipynb")))
+        raise ValueError(f"no exercise notebook for chapter {chapter!r}; chapters: {names}")
+    source = found[0]
+    target = work / source.name
+    kept = None
+    if target.exists():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        (work / "old").mkdir(parents=True, exist_ok=True)
+        kept = work / "old" / f"{source.stem}-{stamp}.ipynb"
+        counter = 1
+        while kept.exists():
+            kept = work / "old" / f"{source.stem}-{stamp}-{counter}.ipynb"
+            counter += 1
+        target.rename(kept)
+    work.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return target, kept
+
+
+def _show(path: Path) -> Path:
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--solutions", type=Path, default=ROOT / "solutions")
     parser.add_argument("--out", type=Path, default=ROOT / "exercises")
     parser.add_argument("--check", action="store_true", help="fail if --out is out of date")
+    parser.add_argument(
+        "--workspace",
+        type=Path,
+        help="copy the exercise notebooks this folder lacks into it (never overwrites)",
+    )
+    parser.add_argument(
+        "--fresh",
+        metavar="NN",
+        help="with --workspace: a fresh copy of chapter NN's notebook (the old one is kept)",
+    )
     args = parser.parse_args()
+    if args.fresh is not None and args.workspace is None:
+        parser.error("--fresh needs --workspace")
+    if args.workspace is not None:
+        work = args.workspace if args.workspace.is_absolute() else Path.cwd() / args.workspace
+        if args.fresh is not None:
+            try:
+                target, kept = fresh_copy(args.out, work, args.fresh)
+            except ValueError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 1
+            if kept is not None:
+                print(f"kept your notebook as {_show(kept)}")
+            print(f"fresh copy: {_show(target)}")
+        for path in sync_workspace(args.out, work):
+            print(f"added {_show(path)}")
+        print(f"Your exercises are in {_show(work)}/; make test and make exercises never touch it.")
+        return 0
     if not args.check:
         for path in generate(args.solutions, args.out):
-            print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+            print(f"wrote {_show(path)}")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         fresh = {p.name: p.read_bytes() for p in generate(args.solutions, Path(tmp))}

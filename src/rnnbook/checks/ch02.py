@@ -3,47 +3,73 @@
 Each checker runs the reader's answer on cases built to expose one plausible mistake at a
 time and names that mistake when it sees it:
 
-========  ==============================  =============================================
-exercise  checker                         mistakes it recognises
-========  ==============================  =============================================
-2.1       :func:`check_rnn_step_forward`  transposed W_xh, W_hh or both, W_xh and W_hh
-                                          swapped, missing bias, bias added after the
-                                          tanh, sigmoid/ReLU/no activation instead of
-                                          tanh, returning a tuple
-2.2       :func:`check_rnn_forward`       h not carried forward, h_0..h_{T-1} returned
-                                          instead of h_1..h_T, h_0 included, batch-first
-                                          (N, T, H) output, only the last state returned
-2.3       :func:`check_activation_grads`  sign errors, σ(1 + σ), 1 − tanh without the
-                                          square, ReLU' on the wrong side, wrong leaky
-                                          slope, ELU' without α or written as α(e^z − 1)
-2.4       :func:`check_rnn_shapes`        weights written (in, out), batch-first
-                                          sequences, logits of width H instead of V
-2.5       :func:`check_parameter_counts`  missing biases, W_hh counted as H·D, the
-                                          shared count multiplied by T, the unrolled
-                                          count not multiplied by T, output layer left out
-2.6       :func:`check_concat_weights`    blocks in the order [W_xh, W_hh], blocks
-                                          stacked vertically, transposed result
-========  ==============================  =============================================
+========  ===================================  ========================================
+exercise  checker                              mistakes it recognises
+========  ===================================  ========================================
+2.1       :func:`check_rnn_step_columns`       the row layout's (N, H) result, b_h
+                                               added along the examples axis (a
+                                               ValueError, or wrong values when N = H),
+                                               transposed or swapped weights, missing
+                                               bias, bias after the tanh, sigmoid/ReLU/
+                                               no activation, a tuple returned
+2.2       :func:`check_rnn_forward_batch_first`  the step's (h, cache) pair not
+                                               unpacked, a loop over the examples
+                                               (axis 0), time-major (T, N, H) output, h
+                                               not carried forward, h_0..h_{T-1}, h_0
+                                               included, only the last state
+2.3       :func:`check_activation_grads`       sign errors, σ(1 + σ), z(1 − z) from the
+                                               pre-activation, 1 − tanh without the
+                                               square, ReLU' on the wrong side, wrong
+                                               leaky slope, ELU' without α or written
+                                               as α(e^z − 1), scalar code (`if z > 0`,
+                                               math.exp) run on arrays
+2.4       :func:`check_rnn_shapes`             weights written (in, out), batch-first
+                                               sequences, logits of width H instead of V
+2.5       :func:`check_parameter_counts`       missing biases, W_hh counted as H·D, the
+                                               shared count multiplied by T, the
+                                               unrolled count not multiplied by T,
+                                               output layer left out
+2.6       :func:`check_augmented`              blocks out of order, the bias column
+                                               missing or first, W̃ transposed, b_h not
+                                               made a column (ValueError), the constant
+                                               1 missing, first or 0 in augment
+========  ===================================  ========================================
+
+Exercises 2.1, 2.2 and 2.6 ask for a variant of what the chapter shows (the column
+layout, the batch-first layout, the bias folded into the matrix), so that no answer can
+be copied from the chapter. Earlier versions of these exercises had other checkers; a
+notebook that still calls one gets a message saying how to fetch the new exercise.
 
 The references are the package's own implementations in :mod:`rnnbook.scratch`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
-from rnnbook.checks._feedback import call, expect_close, expect_shape, fail, matches, passed
+from rnnbook.checks._feedback import (
+    Hint,
+    Where,
+    call,
+    expect_close,
+    expect_shape,
+    fail,
+    matches,
+    passed,
+    retired,
+)
 
 __all__ = [
     "check_activation_grads",
-    "check_concat_weights",
+    "check_augmented",
     "check_parameter_counts",
-    "check_rnn_forward",
+    "check_rnn_forward_batch_first",
     "check_rnn_shapes",
-    "check_rnn_step_forward",
+    "check_rnn_step_columns",
 ]
 
 
@@ -63,149 +89,216 @@ def _random_rnn(
 
 # --------------------------------------------------------------------------- exercise 2.1
 
+_COLUMNS = (
+    "In this layout every example is a column: X (D, N), H_prev (H, N), so the weights "
+    "multiply from the left, W_xh @ X is (H, D)·(D, N) = (H, N), and the bias must be a "
+    "column, b_h[:, None] of shape (H, 1), to be added to every example."
+)
+"""The reminder that follows an error inside the reader's column-layout step."""
 
-def _step_mistakes(
-    x: np.ndarray, h_prev: np.ndarray, p: Mapping[str, np.ndarray]
+
+def _bias_broadcast(error: BaseException, place: Where | None) -> str | None:
+    """The hint for b_h of shape (H,) added to an (H, N) array."""
+    if place is None or "b_h" not in place.text:
+        return None
+    return (
+        "b_h has shape (H,), and numpy lines a 1-D array up with the *last* axis, which "
+        "here counts the N examples. Make the bias a column, params['b_h'][:, None] "
+        "(shape (H, 1)), so that it is added to every example."
+    )
+
+
+def _column_mistakes(
+    X: np.ndarray, H_prev: np.ndarray, p: Mapping[str, np.ndarray]
 ) -> list[tuple[str, np.ndarray | None]]:
-    """Outputs of plausible wrong implementations of one step, each with its diagnosis."""
+    """Outputs of plausible wrong column-layout steps, each with its diagnosis."""
     from rnnbook.scratch.activations import relu, sigmoid
 
     W_xh, W_hh, b_h = p["W_xh"], p["W_hh"], p["b_h"]
-    a = h_prev @ W_hh.T + x @ W_xh.T + b_h
-    square = W_xh.shape[0] == W_xh.shape[1]
-    mistakes: list[tuple[str, np.ndarray | None]] = [
-        ("the bias b_h is missing: add it inside the tanh.", np.tanh(a - b_h)),
+    a = W_hh @ H_prev + W_xh @ X + b_h[:, None]
+    square_in = W_xh.shape[0] == W_xh.shape[1]
+    square_batch = H_prev.shape[0] == H_prev.shape[1]
+    return [
+        (
+            "you returned one row per example, (N, H): that is the chapter's layout. Here "
+            "examples are columns, so return W_hh @ H_prev + W_xh @ X + b_h[:, None] through "
+            "tanh, shape (H, N).",
+            np.tanh(a).T,
+        ),
+        (
+            "b_h is added along the wrong axis: a 1-D array of shape (H,) lines up with the "
+            "last axis, the N examples, so entry k of the bias went to example k. Make it a "
+            "column, b_h[:, None], so that unit i gets b_h[i] in every example.",
+            np.tanh(a - b_h[:, None] + b_h[None, :]) if square_batch else None,
+        ),
+        ("the bias b_h is missing: add it inside the tanh.", np.tanh(a - b_h[:, None])),
         (
             "the bias b_h is added after the tanh; it belongs inside: "
-            "tanh(W_hh h_prev + W_xh x + b_h).",
-            np.tanh(a - b_h) + b_h,
+            "tanh(W_hh H_prev + W_xh X + b_h).",
+            np.tanh(a - b_h[:, None]) + b_h[:, None],
         ),
         ("you used the sigmoid; the vanilla RNN squashes with tanh.", sigmoid(a)),
         ("you used ReLU; the vanilla RNN squashes with tanh.", relu(a)),
-        ("no activation: apply tanh to W_hh h_prev + W_xh x + b_h.", a),
+        ("no activation: apply tanh to W_hh H_prev + W_xh X + b_h.", a),
         (
-            "W_hh is transposed: weights are stored (out, in), so with row vectors the "
-            "recurrent term is h_prev @ W_hh.T.",
-            np.tanh(h_prev @ W_hh + x @ W_xh.T + b_h),
+            "W_hh is transposed: it is stored (out, in), and with examples as columns it "
+            "multiplies from the left as it is, W_hh @ H_prev.",
+            np.tanh(W_hh.T @ H_prev + W_xh @ X + b_h[:, None]),
         ),
         (
-            "W_xh is transposed: weights are stored (out, in) = (H, D), so with row vectors "
-            "the input term is x @ W_xh.T.",
-            np.tanh(h_prev @ W_hh.T + x @ W_xh + b_h) if square else None,
+            "W_xh is transposed: it is stored (out, in) = (H, D), and with examples as "
+            "columns it multiplies from the left as it is, W_xh @ X.",
+            np.tanh(W_hh @ H_prev + W_xh.T @ X + b_h[:, None]) if square_in else None,
         ),
         (
-            "both weights are transposed: they are stored (out, in), so with row vectors "
-            "the terms are h_prev @ W_hh.T and x @ W_xh.T.",
-            np.tanh(h_prev @ W_hh + x @ W_xh + b_h) if square else None,
-        ),
-        (
-            "W_hh and W_xh are swapped: W_hh multiplies the previous state h_prev, W_xh "
-            "multiplies the input x.",
-            np.tanh(x @ W_hh.T + h_prev @ W_xh.T + b_h) if square else None,
+            "W_hh and W_xh are swapped: W_hh multiplies the previous states H_prev, W_xh "
+            "the inputs X.",
+            np.tanh(W_xh @ H_prev + W_hh @ X + b_h[:, None]) if square_in else None,
         ),
     ]
-    return mistakes
 
 
-def check_rnn_step_forward(rnn_step_forward: Callable[..., Any]) -> None:
-    """Check exercise 2.1: ``rnn_step_forward(x, h_prev, params) -> h``.
+def check_rnn_step_columns(rnn_step_columns: Callable[..., Any]) -> None:
+    """Check exercise 2.1: ``rnn_step_columns(X, H_prev, params) -> H_new``.
 
-    x (N, D), h_prev (N, H), params with W_xh (H, D), W_hh (H, H), b_h (H,); h (N, H) is
-    tanh(h_prev W_hhᵀ + x W_xhᵀ + b_h). Compared with :func:`rnnbook.scratch.rnn_step_forward`.
+    The lecture's layout, one column per example: X (D, N), H_prev (H, N), params with
+    W_xh (H, D), W_hh (H, H), b_h (H,); H_new (H, N) = tanh(W_hh H_prev + W_xh X + b_h),
+    the bias added to every column. Compared with :func:`rnnbook.scratch.rnn_step_forward`
+    run on the transposed (row) layout.
     """
     from rnnbook.scratch import rnn_step_forward as reference
 
     ex = "2.1"
     rng = np.random.default_rng(2021)
-    # Square case first (D = H): transposed or swapped weights still have valid shapes there,
-    # so the mistake shows up as a wrong value that we can name.
-    for N, D, H in [(3, 4, 4), (2, 5, 3), (1, 1, 6)]:
+    hints = [
+        Hint(ValueError, _bias_broadcast, message="broadcast"),
+        Hint((ValueError, TypeError), _COLUMNS),
+    ]
+    # First N = D = H: a transposed, swapped or wrongly broadcast array still has a valid
+    # shape there, so the mistake shows as a wrong value that can be named.
+    for N, D, H in [(3, 3, 3), (2, 5, 3), (1, 1, 6)]:
         x, h_prev, params = _random_rnn(rng, N, D, H)
-        try:
-            got = call(ex, rnn_step_forward, x.copy(), h_prev.copy(), dict(params))
-        except (ValueError, IndexError) as error:
-            fail(
-                ex,
-                f"your function raised {type(error).__name__} ({error}) for x of shape "
-                f"{x.shape}, h_prev {h_prev.shape}, W_xh {params['W_xh'].shape}, W_hh "
-                f"{params['W_hh'].shape}. Weights are stored (out, in): use x @ W_xh.T and "
-                "h_prev @ W_hh.T.",
-            )
+        X, H_prev = x.T.copy(), h_prev.T.copy()
+        got = call(ex, rnn_step_columns, X.copy(), H_prev.copy(), dict(params), hints=hints)
         if isinstance(got, tuple):
-            fail(ex, "return only the new hidden state h (an array), not a tuple.")
-        expected, _ = reference(x, h_prev, params)
+            fail(ex, "return only the new states (an (H, N) array), not a tuple.")
+        expected = reference(x, h_prev, params)[0].T
         got = np.asarray(got)
-        if np.shape(got) == expected.shape and np.allclose(got, expected, rtol=1e-6, atol=1e-8):
+        if matches(got, expected):
             continue
-        for message, candidate in _step_mistakes(x, h_prev, params):
+        for message, candidate in _column_mistakes(X, H_prev, params):
             if matches(got, candidate):
                 fail(ex, message)
-        expect_close(ex, f"h for N={N}, D={D}, H={H}", got, expected)
-    passed(ex, "rnn_step_forward matches rnnbook.scratch.rnn_step_forward on 3 random cases.")
+        expect_close(ex, f"the new states for N={N}, D={D}, H={H}", got, expected)
+    passed(ex, "rnn_step_columns matches rnnbook.scratch.rnn_step_forward, transposed, on 3 cases.")
 
 
 # --------------------------------------------------------------------------- exercise 2.2
 
 
-def check_rnn_forward(rnn_forward: Callable[..., Any]) -> None:
-    """Check exercise 2.2: ``rnn_forward(xs, h0, params) -> hs``.
+def _not_unpacked(error: BaseException, place: Where | None) -> str | None:
+    """The hint for ``h = package_step(...)``: h becomes the pair (h, cache)."""
+    if place is None:
+        return None
+    single = re.match(r"^\w+\s*=\s*\w*step\w*\(", place.text)
+    if single or "tuple" in str(error) or "RNNStepCache" in str(error):
+        return (
+            "package_step returns a pair, (h, cache). Unpack it, h, _ = package_step(x, h, "
+            "params); otherwise h is that pair, the next step receives it as h_prev, and "
+            "the step fails inside the package."
+        )
+    return None
 
-    xs (T, N, D), h0 (N, H); hs (T, N, H) holds h_1 … h_T, hs[t] being the state after
-    reading xs[t]. Compared with :func:`rnnbook.scratch.rnn_forward`.
+
+def check_rnn_forward_batch_first(rnn_forward_batch_first: Callable[..., Any]) -> None:
+    """Check exercise 2.2: ``rnn_forward_batch_first(xs, h0, params) -> hs``.
+
+    The batch-first layout: xs (N, T, D), h0 (N, H); hs (N, T, H) holds h_1 … h_T, hs[:, t]
+    being the state after reading xs[:, t]. Compared with :func:`rnnbook.scratch.rnn_forward`
+    on the time-major transpose.
     """
     from rnnbook.scratch import rnn_forward as reference
     from rnnbook.scratch import rnn_step_forward as step
 
     ex = "2.2"
     rng = np.random.default_rng(2022)
+    # T ≠ N, so a loop over axis 0 (the examples) fails or gives a wrong shape.
     for T, N, D, H in [(5, 2, 3, 4), (7, 3, 2, 5)]:
-        x, h0, params = _random_rnn(rng, N, D, H)
-        xs = rng.normal(size=(T, N, D))
-        got = call(ex, rnn_forward, xs.copy(), h0.copy(), dict(params))
+        _, h0, params = _random_rnn(rng, N, D, H)
+        xs = rng.normal(size=(N, T, D))
+        examples = Hint(
+            ValueError,
+            "A loop `for x in xs` walks over axis 0, which in this layout holds the N "
+            "examples: each x is one whole sequence, (T, D). Time is axis 1: step t reads "
+            "xs[:, t], shape (N, D).",
+            message=rf"\({T},\s*\d+\)",
+        )
+        hints = [examples, Hint((TypeError, ValueError), _not_unpacked)]
+        got = call(ex, rnn_forward_batch_first, xs.copy(), h0.copy(), dict(params), hints=hints)
         if isinstance(got, tuple):
             fail(ex, "return only the stacked hidden states hs (an array), not a tuple.")
         got = np.asarray(got)
-        expected, _ = reference(xs, h0, params)
-        if got.shape == (N, T, H) and got.shape != (T, N, H):
+        expected = reference(xs.transpose(1, 0, 2), h0, params)[0].transpose(1, 0, 2)
+        if got.shape == (T, N, H):
             fail(
                 ex,
-                f"hs has shape {got.shape}, which is batch-first (N, T, H); sequences are "
-                f"time-major in this book: stack the states along axis 0 to get {(T, N, H)}.",
+                f"hs has shape {got.shape}, time-major (T, N, H), the chapter's layout. Here "
+                f"the batch comes first: stack the states along axis 1 to get {(N, T, H)}.",
             )
         if got.shape == (N, H):
             fail(
                 ex,
                 f"hs has shape {got.shape}: you returned one state; return all T states "
-                f"stacked into {(T, N, H)}.",
+                f"stacked into {(N, T, H)}.",
             )
-        if got.shape == (T + 1, N, H):
+        if got.shape == (N, T + 1, H):
             fail(
                 ex,
                 f"hs has shape {got.shape}: it includes the initial state h_0; return only "
-                f"h_1 … h_T, shape {(T, N, H)}.",
+                f"h_1 … h_T, shape {(N, T, H)}.",
             )
-        expect_shape(ex, "hs", got, (T, N, H))
-        if np.allclose(got, expected, rtol=1e-6, atol=1e-8):
+        expect_shape(ex, "hs", got, (N, T, H))
+        if matches(got, expected):
             continue
-        stale = np.stack([step(xs[t], h0, params)[0] for t in range(T)])
+        stale = np.stack([step(xs[:, t], h0, params)[0] for t in range(T)], axis=1)
         if matches(got, stale):
             fail(
                 ex,
                 "every step starts from h0: the state is not carried forward. Feed each step "
-                "the state the previous step produced (h = step(xs[t], h, params)).",
+                "the state the previous step produced (h, _ = package_step(xs[:, t], h, "
+                "params)).",
             )
-        shifted = np.concatenate([h0[None], expected[:-1]])
+        shifted = np.concatenate([h0[:, None], expected[:, :-1]], axis=1)
         if matches(got, shifted):
             fail(
                 ex,
                 "off by one in time: you returned h_0 … h_{T-1}. Store the state after each "
-                "step, so that hs[t] is the state that has read xs[t].",
+                "step, so that hs[:, t] is the state that has read xs[:, t].",
             )
         expect_close(ex, f"hs for T={T}, N={N}", got, expected)
-    passed(ex, "rnn_forward matches rnnbook.scratch.rnn_forward on 2 random sequences.")
+    passed(ex, "rnn_forward_batch_first matches rnnbook.scratch.rnn_forward on 2 random batches.")
 
 
 # --------------------------------------------------------------------------- exercise 2.3
+
+
+_ARRAY_HINTS = [
+    Hint(
+        ValueError,
+        "`if z > 0` (or `max(0.1 * z, z)`, `and`, `or`) asks one yes-or-no question about "
+        "the whole array z, and numpy cannot answer it for many entries at once. Work on "
+        "all entries together: (z > 0).astype(float), np.where(z > 0, 1.0, 0.1) or "
+        "np.maximum(0.1 * z, z).",
+        message="truth value of an array",
+    ),
+    Hint(
+        TypeError,
+        "the math module's functions (math.exp, math.tanh) take one number; z is an array. "
+        "Use numpy's, np.exp and np.tanh, which work entry by entry.",
+        message="only (length-1|0-dimensional|size-1) arrays",
+    ),
+]
+"""What an error raised by an activation derivative written for one number usually means."""
 
 
 def check_activation_grads(
@@ -237,6 +330,12 @@ def check_activation_grads(
                 (s * (1 + s), "is σ(1 + σ); the derivative is σ(z)(1 − σ(z))."),
                 (s, "returns σ(z) itself; the derivative is σ(z)(1 − σ(z))."),
                 (1 - s, "returns 1 − σ(z); multiply by σ(z): σ'(z) = σ(z)(1 − σ(z))."),
+                (
+                    z * (1 - z),
+                    "computes z(1 − z) from the pre-activation z: the formula σ(1 − σ) takes "
+                    "the sigmoid's output, so compute s = σ(z) = 1 / (1 + e^(−z)) first and "
+                    "return s(1 − s).",
+                ),
             ],
         ),
         (
@@ -303,7 +402,7 @@ def check_activation_grads(
         ),
     ]
     for name, fn, expected, mistakes in cases:
-        got = call(ex, fn, z.copy())
+        got = call(ex, fn, z.copy(), hints=_ARRAY_HINTS)
         expect_shape(ex, f"{name}(z)", np.asarray(got), z.shape)
         got = np.asarray(got, dtype=float)
         if np.allclose(got, expected, rtol=1e-6, atol=1e-9):
@@ -427,46 +526,110 @@ def check_parameter_counts(count_parameters: Callable[..., tuple[int, int]]) -> 
 # --------------------------------------------------------------------------- exercise 2.6
 
 
-def check_concat_weights(concat_weights: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> None:
-    """Check exercise 2.6: ``concat_weights(W_hh, W_xh) -> W`` of shape (H, H + D).
+def _augmented_mistakes(
+    W_hh: np.ndarray, W_xh: np.ndarray, b_h: np.ndarray
+) -> list[tuple[str, np.ndarray]]:
+    """Plausible wrong augmented matrices, each with its diagnosis."""
+    b = b_h[:, None]
+    return [
+        (
+            "the blocks are in the order [W_xh, W_hh, b_h]; the state comes first, as in "
+            "the chapter: W̃ = [W_hh, W_xh, b_h] multiplies [h_{t-1}; x_t; 1].",
+            np.concatenate([W_xh, W_hh, b], axis=1),
+        ),
+        (
+            "the bias column comes first; it belongs to the constant 1, which comes last: "
+            "W̃ = [W_hh, W_xh, b_h] multiplies [h_{t-1}; x_t; 1].",
+            np.concatenate([b, W_hh, W_xh], axis=1),
+        ),
+        (
+            "W̃ is transposed: it maps the (H + D + 1)-vector [h; x; 1] to H numbers, so it "
+            "has H rows.",
+            np.concatenate([W_hh, W_xh, b], axis=1).T,
+        ),
+        (
+            "the bias column is missing: without it W̃ [h; x; 1] has no b_h. Append b_h as "
+            "the last column, b_h[:, None].",
+            np.concatenate([W_hh, W_xh], axis=1),
+        ),
+    ]
 
-    W·[h_{t−1}; x_t] must equal W_hh h_{t−1} + W_xh x_t, the state coming first as in the
-    lecture's W·[h_{t−1}, x_t].
+
+def _augment_mistakes(h_prev: np.ndarray, x: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """Plausible wrong stacked inputs, each with its diagnosis."""
+    ones = np.ones((len(x), 1))
+    return [
+        (
+            "augment puts x before h_prev; the state comes first: [h_{t-1}; x_t; 1].",
+            np.concatenate([x, h_prev, ones], axis=1),
+        ),
+        (
+            "augment puts the 1 first; it comes last: [h_{t-1}; x_t; 1].",
+            np.concatenate([ones, h_prev, x], axis=1),
+        ),
+        (
+            "augment has no constant 1: append a column of ones, np.ones((N, 1)), so that "
+            "the last column of W̃ (the bias) is added to every example.",
+            np.concatenate([h_prev, x], axis=1),
+        ),
+        (
+            "augment appends a column of zeros: the constant must be 1, so that the last "
+            "column of W̃ (the bias) is added once.",
+            np.concatenate([h_prev, x, 0 * ones], axis=1),
+        ),
+    ]
+
+
+_AUGMENT_HINTS = [
+    Hint(
+        ValueError,
+        "np.concatenate joins arrays with the same number of dimensions, whose sizes agree "
+        "on every axis but the one they are joined along. b_h has shape (H,): make it a "
+        "column, b_h[:, None] (shape (H, 1)), before joining it to the (H, ·) weights; the "
+        "column of ones for a batch of N rows is np.ones((N, 1)).",
+        message="dimension|must match|same number",
+    ),
+]
+
+
+def check_augmented(
+    augmented_weights: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray],
+    augment: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> None:
+    """Check exercise 2.6: ``augmented_weights(W_hh, W_xh, b_h)`` and ``augment(h_prev, x)``.
+
+    W̃ = [W_hh, W_xh, b_h] has shape (H, H + D + 1); augment returns the rows
+    [h_{t−1}, x_t, 1], shape (N, H + D + 1), so that augment(h_prev, x) @ W̃ᵀ equals
+    h_prev W_hhᵀ + x W_xhᵀ + b_h, the pre-activation of
+    :func:`rnnbook.scratch.rnn_step_forward`.
     """
     ex = "2.6"
     rng = np.random.default_rng(2026)
-    for D, H in [(3, 3), (5, 2)]:
-        W_hh, W_xh = rng.normal(size=(H, H)), rng.normal(size=(H, D))
-        try:
-            got = np.asarray(call(ex, concat_weights, W_hh.copy(), W_xh.copy()))
-        except ValueError as error:
-            fail(
-                ex,
-                f"your function raised ValueError ({error}) for W_hh {W_hh.shape} and "
-                f"W_xh {W_xh.shape}. Both have H rows: join them side by side, along axis 1.",
-            )
-        want = np.concatenate([W_hh, W_xh], axis=1)
-        if got.shape == want.shape and np.allclose(got, want):
-            h, x = rng.normal(size=H), rng.normal(size=D)
-            expect_close(ex, "W @ [h; x]", got @ np.concatenate([h, x]), W_hh @ h + W_xh @ x)
-            continue
-        if matches(got, np.concatenate([W_xh, W_hh], axis=1)):
-            fail(
-                ex,
-                "the blocks are in the order [W_xh, W_hh]; the state comes first: "
-                "W = [W_hh, W_xh] multiplies [h_{t-1}; x_t].",
-            )
-        if matches(got, want.T):
-            fail(
-                ex,
-                "W is transposed: it maps the (H + D)-vector [h; x] to H numbers, "
-                f"so its shape is {(H, H + D)}.",
-            )
-        if D == H and matches(got, np.concatenate([W_hh, W_xh], axis=0)):
-            fail(
-                ex,
-                f"W has shape {got.shape}: you stacked the blocks vertically (axis 0). "
-                f"Put them side by side (axis 1) to get {(H, H + D)}.",
-            )
-        expect_close(ex, "W", got, want)
-    passed(ex, "W·[h; x] equals W_hh h + W_xh x.")
+    for N, D, H in [(4, 3, 3), (2, 5, 2)]:
+        x, h_prev, params = _random_rnn(rng, N, D, H)
+        W_hh, W_xh, b_h = params["W_hh"], params["W_xh"], params["b_h"]
+        got = np.asarray(
+            call(ex, augmented_weights, W_hh.copy(), W_xh.copy(), b_h.copy(), hints=_AUGMENT_HINTS)
+        )
+        want = np.concatenate([W_hh, W_xh, b_h[:, None]], axis=1)
+        if not matches(got, want):
+            for message, candidate in _augmented_mistakes(W_hh, W_xh, b_h):
+                if matches(got, candidate):
+                    fail(ex, message)
+            expect_close(ex, f"W̃ for D={D}, H={H}", got, want)
+        stacked = np.asarray(call(ex, augment, h_prev.copy(), x.copy(), hints=_AUGMENT_HINTS))
+        rows = np.concatenate([h_prev, x, np.ones((N, 1))], axis=1)
+        if not matches(stacked, rows):
+            for message, candidate in _augment_mistakes(h_prev, x):
+                if matches(stacked, candidate):
+                    fail(ex, message)
+            expect_close(ex, f"augment(h_prev, x) for N={N}, D={D}, H={H}", stacked, rows)
+        a = h_prev @ W_hh.T + x @ W_xh.T + b_h  # the pre-activation of rnn_step_forward
+        expect_close(ex, "augment(h_prev, x) @ W̃.T", stacked @ got.T, a)
+    passed(ex, "augment(h_prev, x) @ W̃.T equals h_prev @ W_hh.T + x @ W_xh.T + b_h.")
+
+
+__getattr__ = retired(
+    {"check_rnn_step_forward": "2.1", "check_rnn_forward": "2.2", "check_concat_weights": "2.6"},
+    "02",
+)

@@ -3,42 +3,53 @@
 Each checker runs the reader's answer on cases built to expose one plausible mistake at a
 time and names that mistake when it sees it:
 
-========  ================================  ===========================================
-exercise  checker                           mistakes it recognises
-========  ================================  ===========================================
-4.1       :func:`check_step_jacobian`       tanh' missing (W_hh alone), the derivative
-                                            scaling columns (W_hh diag(1 − h²)), W_hh
-                                            transposed, the whole Jacobian transposed,
-                                            1 − tanh²(h) (tanh applied twice), (1 − h)²
-                                            or 1 − h, the vector 1 − h² instead of an
-                                            (H, H) matrix
-4.2       :func:`check_step_backward`       tanh' missing, dW_hh from h instead of
-                                            h_prev, dh_prev through W_hhᵀ, dW_hh or
-                                            dW_xh transposed, db_h not summed or summed
-                                            over the wrong axis, outputs in another
-                                            order, a wrong number of outputs, a shape
-                                            error (ValueError) inside the function
-4.3       :func:`check_bptt`                the gradient from the future not carried,
-                                            carried through W_hhᵀ, only the last step's
-                                            upstream gradient used, weight gradients of
-                                            one step only (first or last), the loop
-                                            running forward in time, h_prev off by one
-                                            (hs[t], or hs[t - 1] wrapping round to the
-                                            last state at t = 0), dh0 zero, da of the
-                                            first step or the gradient of h_1 returned
-                                            as dh0, outputs in another order or number
-4.4       :func:`check_gradient_tools`      forward instead of centred difference, the
-                                            factor 2 missing, x left changed, loops that
-                                            work for 1-D x only, a flattened result;
-                                            relative error without the denominator,
-                                            with max instead of the sum, failing or NaN
-                                            when both gradients are zero
-4.5       :func:`check_truncated_grads`     state not carried across chunks, gradient
-                                            flowing across chunks (full BPTT), the last
-                                            partial chunk dropped, only the last
-                                            chunk's gradients, not a dict, missing
-                                            keys, wrong shapes
-========  ================================  ===========================================
+========  ==================================  =========================================
+exercise  checker                             mistakes it recognises
+========  ==================================  =========================================
+4.1       :func:`check_step_jacobians`        tanh' missing (W_hh alone), the
+                                              derivative scaling columns, W_hh
+                                              transposed, each Jacobian transposed,
+                                              1 − tanh²(h), (1 − h)² or 1 − h, one
+                                              (H, H) matrix or one vector per
+                                              sequence, some sequences' Jacobians
+                                              built from another sequence's state, a
+                                              broadcasting error
+4.2       :func:`check_step_backward`         tanh' missing, dW_hh from h instead of
+                                              h_prev, dh_prev through W_hhᵀ, dW_hh or
+                                              dW_xh transposed, db_h not summed or
+                                              summed over the wrong axis, outputs in
+                                              another order, a wrong number of
+                                              outputs, a shape error inside the
+                                              function
+4.3       :func:`check_bptt_right_to_left`    the chapter's left-to-right bptt copied,
+                                              the loop running T − 1 … 0, h_prev =
+                                              hs[t − 1] (with or without the wrap at
+                                              t = 0), no state after the last
+                                              (hs[T]), a 1-based time loop
+                                              (IndexError), the gradient not carried
+                                              or carried through W_hhᵀ, weight
+                                              gradients of one step, dh0 zero, a stub
+                                              or wrong step_backward (sent back to
+                                              4.2), outputs in another order or number
+4.4       :func:`check_gradient_tools`        forward instead of centred difference,
+                                              the factor 2 missing, x left changed,
+                                              loops that work for 1-D x only, a
+                                              flattened result; relative error
+                                              without the denominator, divided by ‖a‖
+                                              alone or by the max, failing or NaN
+                                              when both gradients are zero
+4.5       :func:`check_truncated_grads`       state not carried across chunks,
+                                              gradient flowing across chunks (full
+                                              BPTT), the last partial chunk dropped,
+                                              only the last chunk's gradients, the
+                                              package's (hs, cache) or (dxs, dh0,
+                                              grads) not unpacked, not a dict,
+                                              missing keys, wrong shapes
+========  ==================================  =========================================
+
+Exercises 4.1 and 4.3 ask for what the chapter does not show (the Jacobians of a batch,
+the backward pass of an RNN that reads right to left), so that no answer can be copied
+from the chapter.
 
 The references are the package's own :func:`rnnbook.scratch.rnn_step_forward`,
 :func:`~rnnbook.scratch.rnn_step_backward`, :func:`~rnnbook.scratch.rnn_forward`,
@@ -48,11 +59,15 @@ The references are the package's own :func:`rnnbook.scratch.rnn_step_forward`,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 import numpy as np
 
 from rnnbook.checks._feedback import (
+    Hint,
+    Where,
+    blame_helper,
     call,
     call_with_shapes,
     check_outputs,
@@ -60,14 +75,16 @@ from rnnbook.checks._feedback import (
     expect_shape,
     fail,
     matches,
+    outputs_match,
     passed,
+    retired,
 )
 
 __all__ = [
-    "check_bptt",
+    "check_bptt_right_to_left",
     "check_gradient_tools",
     "check_step_backward",
-    "check_step_jacobian",
+    "check_step_jacobians",
     "check_truncated_grads",
 ]
 
@@ -95,91 +112,119 @@ def _random_params(rng: np.random.Generator, D: int, H: int) -> dict[str, np.nda
 
 
 def _jacobian_mistakes(h: np.ndarray, W_hh: np.ndarray) -> list[tuple[str, np.ndarray]]:
-    """Plausible wrong Jacobians of one step, each with its diagnosis."""
-    d = 1.0 - h**2
+    """Plausible wrong batches of Jacobians (N, H, H), each with its diagnosis."""
+    d = 1.0 - h**2  # (N, H)
+    N = len(h)
+
+    def rows(scale: np.ndarray, W: np.ndarray = W_hh) -> np.ndarray:
+        return scale[:, :, None] * W
+
     return [
         (
             "the tanh derivative is missing: W_hh alone is the Jacobian of the pre-activation "
-            "a_t; h_t = tanh(a_t) multiplies row i by tanh'(a_t[i]) = 1 − h_t[i]².",
-            W_hh,
+            "a_t; h_t = tanh(a_t) multiplies row i of sequence n's Jacobian by "
+            "tanh'(a_t[n, i]) = 1 − h[n, i]².",
+            np.broadcast_to(W_hh, (N, *W_hh.shape)),
         ),
         (
-            "the derivative scales the columns, W_hh diag(1 − h²): entry (i, j) is "
-            "(1 − h_t[i]²) W_hh[i, j], so it scales row i, diag(1 − h_t²) W_hh.",
-            W_hh * d,
+            "the derivative scales the columns: (1 − h²)[:, None, :] * W_hh puts h[n, j] on "
+            "column j. Entry (n, i, j) is (1 − h[n, i]²) W_hh[i, j], so the derivative runs "
+            "along the rows: (1 − h²)[:, :, None] * W_hh.",
+            d[:, None, :] * W_hh,
         ),
         (
-            "W_hh is transposed: entry (i, j) is ∂h_t[i]/∂h_(t−1)[j] = (1 − h_t[i]²) W_hh[i, j]; "
-            "use W_hh as stored, diag(1 − h_t²) W_hh.",
-            d[:, None] * W_hh.T,
+            "W_hh is transposed: entry (n, i, j) is ∂h_t[n, i]/∂h_(t−1)[n, j] = "
+            "(1 − h[n, i]²) W_hh[i, j]; use W_hh as stored.",
+            rows(d, W_hh.T),
         ),
         (
-            "your matrix is the transpose of the Jacobian: row i holds the derivatives of "
-            "h_t[i], column j those with respect to h_(t−1)[j], so J = diag(1 − h_t²) W_hh.",
-            (d[:, None] * W_hh).T,
+            "each Jacobian is transposed: J[n] has row i for h_t[n, i] and column j for "
+            "h_(t−1)[n, j], so J[n] = diag(1 − h[n]²) W_hh.",
+            rows(d).transpose(0, 2, 1),
         ),
         (
             "tanh is applied twice: h is already tanh(a_t), so tanh'(a_t) = 1 − h², "
             "not 1 − tanh(h)².",
-            (1.0 - np.tanh(h) ** 2)[:, None] * W_hh,
+            rows(1.0 - np.tanh(h) ** 2),
         ),
-        (
-            "the square is misplaced: tanh'(a_t) = 1 − h², not (1 − h)².",
-            ((1.0 - h) ** 2)[:, None] * W_hh,
-        ),
-        (
-            "the square is missing: tanh'(a_t) = 1 − h², not 1 − h.",
-            (1.0 - h)[:, None] * W_hh,
-        ),
+        ("the square is misplaced: tanh'(a_t) = 1 − h², not (1 − h)².", rows((1.0 - h) ** 2)),
+        ("the square is missing: tanh'(a_t) = 1 − h², not 1 − h.", rows(1.0 - h)),
     ]
 
 
-def check_step_jacobian(step_jacobian: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> None:
-    """Check exercise 4.1: ``step_jacobian(h, W_hh) -> J``, the Jacobian ∂h_t/∂h_(t−1).
+def check_step_jacobians(step_jacobians: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> None:
+    """Check exercise 4.1: ``step_jacobians(h, W_hh) -> J``, one Jacobian per sequence.
 
-    h is one sequence's new state h_t = tanh(W_hh h_(t−1) + W_xh x_t + b_h), shape (H,);
-    J = diag(1 − h_t²) W_hh has shape (H, H), J[i, j] = ∂h_t[i]/∂h_(t−1)[j]. The reference
-    formula is itself confirmed against a centred-difference Jacobian of
-    :func:`rnnbook.scratch.rnn_step_forward`.
+    h (N, H) holds the new states h_t = tanh(h_(t−1) W_hhᵀ + x_t W_xhᵀ + b_h) of N
+    sequences; J (N, H, H) with J[n] = diag(1 − h[n]²) W_hh, so that
+    J[n, i, j] = ∂h_t[n, i]/∂h_(t−1)[n, j]. The reference is confirmed against
+    centred-difference Jacobians of :func:`rnnbook.scratch.rnn_step_forward`.
     """
     from rnnbook.scratch import numerical_gradient, rnn_step_forward
 
     ex = "4.1"
     rng = np.random.default_rng(2041)
-    for D, H in [(2, 4), (3, 3)]:
-        params = _random_params(rng, D, H)
-        x, h_prev = rng.normal(size=(1, D)), rng.uniform(-1.0, 1.0, size=(1, H))
-
-        def step(v: np.ndarray, x: np.ndarray = x, params: dict = params) -> np.ndarray:
-            return rnn_step_forward(x, v[None], params)[0][0]
-
-        h, W_hh = step(h_prev[0]), params["W_hh"]
-        expected = (1.0 - h**2)[:, None] * W_hh
-        numeric = np.stack(
-            [numerical_gradient(lambda v, i=i: step(v)[i], h_prev[0].copy()) for i in range(H)]
+    hints = [
+        Hint(
+            ValueError,
+            "(1 − h²) has shape (N, H) and W_hh (H, H): to scale row i of each sequence's "
+            "Jacobian, give the derivative a trailing axis, (1 − h²)[:, :, None] of shape "
+            "(N, H, 1), which broadcasts against W_hh to (N, H, H).",
+            message="broadcast",
         )
-        if not np.allclose(expected, numeric, atol=1e-8):
-            raise RuntimeError("ch04: the reference Jacobian disagrees with finite differences")
-        got = np.asarray(call(ex, step_jacobian, h.copy(), W_hh.copy()))
-        if got.shape != (H, H):
-            vector = (
-                " You returned the vector 1 − h_t², tanh' alone: put it on the diagonal and "
-                "multiply, diag(1 − h_t²) W_hh."
-                if matches(got, 1.0 - h**2)
-                else ""
+    ]
+    # N, H differ, so a Jacobian of one sequence, a batch-wide product or a transposed
+    # batch has a wrong shape; the second case has N = H, where only values tell.
+    for N, D, H in [(3, 2, 4), (3, 3, 3)]:
+        params = _random_params(rng, D, H)
+        x, h_prev = rng.normal(size=(N, D)), rng.uniform(-1.0, 1.0, size=(N, H))
+        h, W_hh = rnn_step_forward(x, h_prev, params)[0], params["W_hh"]
+        expected = (1.0 - h**2)[:, :, None] * W_hh
+        for n in range(N):
+
+            def row(
+                v: np.ndarray, i: int, x_n: np.ndarray = x[n : n + 1], p: dict = params
+            ) -> float:
+                return float(rnn_step_forward(x_n, v[None], p)[0][0, i])
+
+            numeric = np.stack(
+                [numerical_gradient(lambda v, i=i: row(v, i), h_prev[n].copy()) for i in range(H)]
             )
+            if not np.allclose(expected[n], numeric, atol=1e-8):
+                raise RuntimeError("ch04: the reference Jacobian disagrees with finite differences")
+        got = np.asarray(call(ex, step_jacobians, h.copy(), W_hh.copy(), hints=hints))
+        if got.shape != (N, H, H):
+            if got.shape == (H, H):
+                detail = (
+                    " You returned one (H, H) matrix: the Jacobians of the N sequences differ, "
+                    "since each has its own h[n]."
+                )
+            elif got.shape == (N, H):
+                detail = (
+                    " You returned one vector per sequence: put 1 − h[n]² on the diagonal of "
+                    "a matrix, diag(1 − h[n]²) W_hh, for every n."
+                )
+            else:
+                detail = ""
             fail(
                 ex,
-                f"the Jacobian ∂h_t/∂h_(t−1) is an (H, H) matrix, here {(H, H)}: entry (i, j) "
-                f"is ∂h_t[i]/∂h_(t−1)[j]. Yours has shape {got.shape}.{vector}",
+                f"return one (H, H) Jacobian per sequence, an array of shape (N, H, H) = "
+                f"{(N, H, H)}; yours has shape {got.shape}.{detail}",
             )
         if matches(got, expected):
             continue
         for message, candidate in _jacobian_mistakes(h, W_hh):
             if matches(got, candidate):
                 fail(ex, message)
-        expect_close(ex, f"the Jacobian for H={H}", got, expected)
-    passed(ex, "step_jacobian equals diag(1 − h²) W_hh and the finite-difference Jacobian.")
+        bad = [n for n in range(N) if not matches(got[n], expected[n])]
+        if len(bad) < N:
+            fail(
+                ex,
+                f"the Jacobians of sequences {bad} are wrong, those of the others right: "
+                "J[n] must use the state of sequence n, h[n].",
+            )
+        expect_close(ex, f"J for N={N}, H={H}", got, expected)
+    passed(ex, "step_jacobians equals diag(1 − h[n]²) W_hh for every sequence.")
 
 
 # --------------------------------------------------------------------------- exercise 4.2
@@ -268,119 +313,155 @@ def check_step_backward(step_backward: Callable[..., tuple]) -> None:
 # --------------------------------------------------------------------------- exercise 4.3
 
 
-def _carry(
-    dhs: np.ndarray, hs: np.ndarray, W_back: np.ndarray, carry: bool = True, forward: bool = False
-) -> tuple[np.ndarray, np.ndarray]:
-    """das[t] = (dhs[t] + what step t+1 sent back) ⊙ (1 − hs[t]²); also the last sent value."""
-    das, sent = np.empty_like(hs), np.zeros_like(hs[0])
-    for t in range(len(hs)) if forward else reversed(range(len(hs))):
-        das[t] = (dhs[t] + (sent if carry else 0.0)) * (1.0 - hs[t] ** 2)
-        sent = das[t] @ W_back
-    return das, sent
-
-
-def _weight_grads(das: np.ndarray, xs: np.ndarray, h_prevs: np.ndarray) -> dict[str, np.ndarray]:
-    return {
-        "dW_xh": np.einsum("tni,tnj->ij", das, xs),
-        "dW_hh": np.einsum("tni,tnj->ij", das, h_prevs),
-        "db_h": das.sum(axis=(0, 1)),
-    }
-
-
-def _bptt_mistakes(
+def _right_to_left(
     dhs: np.ndarray,
     xs: np.ndarray,
     h0: np.ndarray,
     hs: np.ndarray,
     W_xh: np.ndarray,
     W_hh: np.ndarray,
+    *,
+    order: str = "up",
+    prev: str = "next",
+    carry: bool = True,
+    W_back: np.ndarray | None = None,
+    steps: slice = slice(None),
+) -> dict[str, np.ndarray]:
+    """BPTT of the right-to-left RNN; the keywords make the plausible mistakes.
+
+    ``order``: "up" walks t = 0 … T − 1 (right), "down" walks T − 1 … 0. ``prev``: "next"
+    reads h_prev = hs[t + 1] (h0 at t = T − 1, right), "previous" hs[t − 1] (h0 at t = 0),
+    "wrap" hs[t − 1] with Python's wrap-around at t = 0. ``steps`` keeps the weight
+    gradients of some steps only.
+    """
+    T = len(xs)
+    W_back = W_hh if W_back is None else W_back
+    das, h_prevs = np.zeros_like(hs), np.zeros_like(hs)
+    sent = np.zeros_like(h0)
+    for t in range(T) if order == "up" else reversed(range(T)):
+        if prev == "next":
+            h_prevs[t] = hs[t + 1] if t + 1 < T else h0
+        else:
+            h_prevs[t] = hs[t - 1] if (t > 0 or prev == "wrap") else h0
+        das[t] = (dhs[t] + (sent if carry else 0.0)) * (1.0 - hs[t] ** 2)
+        sent = das[t] @ W_back
+    kept = np.zeros(T, dtype=bool)
+    kept[steps] = True
+    return {
+        "dxs": das @ W_xh,
+        "dh0": sent,
+        "dW_xh": np.einsum("tni,tnj->ij", das[kept], xs[kept]),
+        "dW_hh": np.einsum("tni,tnj->ij", das[kept], h_prevs[kept]),
+        "db_h": das[kept].sum(axis=(0, 1)),
+    }
+
+
+def _right_to_left_mistakes(
+    *arrays: np.ndarray,
 ) -> list[tuple[str, dict[str, np.ndarray]]]:
-    """Outputs of plausible wrong BPTT implementations, each with its diagnosis."""
-    h_prevs = np.concatenate([h0[None], hs[:-1]])
-
-    def outputs(das: np.ndarray, dh0: np.ndarray) -> dict[str, np.ndarray]:
-        return {"dxs": das @ W_xh, "dh0": dh0, **_weight_grads(das, xs, h_prevs)}
-
-    das, _ = _carry(dhs, hs, W_hh)
-    last_only = np.zeros_like(dhs)
-    last_only[-1] = dhs[-1]
+    """Outputs of plausible wrong BPTTs of the right-to-left RNN, each with its diagnosis."""
     one_step = (
-        "the weight gradients hold the {} step's contribution only: the same weights act at "
-        "every step, so add (+=) the contributions of all T steps."
+        "the weight gradients hold the contribution of the step at t = {} only: the same "
+        "weights act at every step, so add (+=) the contributions of all T steps."
     )
+    T = len(arrays[1])
+    right = _right_to_left(*arrays)
     return [
         (
-            "the gradient from the future is not carried: the gradient of hs[t] is dhs[t] plus "
-            "what step t+1 sends back, da_(t+1) @ W_hh; add it before the tanh derivative.",
-            outputs(*_carry(dhs, hs, W_hh, carry=False)),
+            "this is the chapter's bptt, for an RNN that reads left to right: it walks "
+            "t = T − 1 … 0 and pairs hs[t] with hs[t − 1]. This RNN read xs[T − 1] first and "
+            "xs[0] last, so its backward pass starts at t = 0 and walks up to T − 1, and the "
+            "state before hs[t] is hs[t + 1] (h0 for t = T − 1).",
+            _right_to_left(*arrays, order="down", prev="previous"),
+        ),
+        (
+            "the loop runs from t = T − 1 down to 0, the way the chapter's bptt runs for a "
+            "left-to-right RNN. This RNN took its last step at t = 0, so the backward pass "
+            "starts there: walk t = 0, 1, …, T − 1, each step receiving what the step at "
+            "t − 1 sent back.",
+            _right_to_left(*arrays, order="down"),
+        ),
+        (
+            "h_prev is hs[t − 1], the left-to-right habit: this RNN computed hs[t] from "
+            "hs[t + 1] (from h0 at t = T − 1), so dW_hh pairs da_t with hs[t + 1].",
+            {"dW_hh": _right_to_left(*arrays, prev="previous")["dW_hh"]},
+        ),
+        (
+            "h_prev is hs[t − 1], and at t = 0 Python's hs[-1] wraps round to the last "
+            "state: this RNN computed hs[t] from hs[t + 1] (from h0 at t = T − 1).",
+            {"dW_hh": _right_to_left(*arrays, prev="wrap")["dW_hh"]},
+        ),
+        (
+            "the gradient from the other steps is not carried: hs[t] also fed the step that "
+            "read xs[t − 1], which sends back da @ W_hh; add it to dhs[t] before the tanh "
+            "derivative.",
+            _right_to_left(*arrays, carry=False),
         ),
         (
             "the carried gradient goes through W_hh transposed: the forward is "
-            "h_prev @ W_hh.T, so step t+1 sends back da_(t+1) @ W_hh.",
-            outputs(*_carry(dhs, hs, W_hh.T)),
+            "h_prev @ W_hh.T, so a step sends back da @ W_hh.",
+            _right_to_left(*arrays, W_back=arrays[5].T),
         ),
+        (one_step.format(0), _right_to_left(*arrays, steps=slice(0, 1))),
+        (one_step.format("T − 1"), _right_to_left(*arrays, steps=slice(T - 1, T))),
         (
-            "only the last step's upstream gradient dhs[T - 1] is used: every state has a loss "
-            "of its own, so add dhs[t] at every step t.",
-            outputs(*_carry(last_only, hs, W_hh)),
-        ),
-        (
-            "the loop runs forward in time: step t needs the gradient that step t+1 sends "
-            "back, so walk t = T - 1, …, 0.",
-            outputs(*_carry(dhs, hs, W_hh, forward=True)),
-        ),
-        (one_step.format("first"), _weight_grads(das[:1], xs[:1], h_prevs[:1])),
-        (one_step.format("last"), _weight_grads(das[-1:], xs[-1:], h_prevs[-1:])),
-        (
-            "h_prev is off by one: dW_hh pairs da_t with hs[t], the state step t produced; "
-            "it needs the state the step read, hs[t - 1], and h0 at t = 0.",
-            {"dW_hh": _weight_grads(das, xs, hs)["dW_hh"]},
-        ),
-        (
-            "at t = 0, h_prev = hs[t - 1] is hs[-1], the last state (Python wraps negative "
-            "indices); the first step's previous state is h0.",
-            {"dW_hh": _weight_grads(das, xs, np.roll(hs, 1, axis=0))["dW_hh"]},
-        ),
-        (
-            "dh0 is zero: return the gradient the first step sends back to h0, dh0 = da_0 @ W_hh.",
-            {"dh0": np.zeros_like(h0)},
-        ),
-        (
-            "dh0 is da of the first step: push it through W_hh once more, dh0 = da_0 @ W_hh.",
-            {"dh0": das[0]},
-        ),
-        (
-            "dh0 is the gradient of h_1 = hs[0], not of h0: push it through the first step, "
-            "dh0 = (dh ⊙ (1 − hs[0]²)) @ W_hh.",
-            {"dh0": dhs[0] + das[1] @ W_hh},
+            "dh0 is zero: h0 fed the first step this RNN took, at t = T − 1, and receives "
+            "what the last step of your backward loop sends back, da @ W_hh.",
+            {"dh0": np.zeros_like(right["dh0"])},
         ),
     ]
 
 
-def check_bptt(bptt: Callable[..., tuple]) -> None:
-    """Check exercise 4.3: ``bptt(dhs, xs, h0, hs, W_xh, W_hh)``.
+def _index_hint(error: BaseException, place: Where | None) -> str | None:
+    """Explain an IndexError on the time axis of the right-to-left BPTT."""
+    if place is not None and re.search(r"t\s*\+\s*1", place.text):
+        return (
+            "At t = T − 1 there is no hs[T]: the step at T − 1 was the first this RNN took, "
+            "and it read h0. Use h_prev = hs[t + 1] if t + 1 < T else h0."
+        )
+    return (
+        "An index ran past the end of the time axis: Python numbers the T steps 0 … T − 1, "
+        "so a loop over range(1, T + 1) reads index T, one past the last. Loop over range(T)."
+    )
 
-    dhs (T, N, H) is the upstream gradient of every state h_1 … h_T, xs (T, N, D), h0 (N, H)
-    and hs (T, N, H) the states of the forward pass. Returns ``(dxs, dh0, dW_xh, dW_hh,
-    db_h)``. Compared with :func:`rnnbook.scratch.rnn_backward` on the cache of
-    :func:`rnnbook.scratch.rnn_forward` (whose bias b_h the reader does not need).
+
+def check_bptt_right_to_left(bptt_right_to_left: Callable[..., tuple]) -> None:
+    """Check exercise 4.3: ``bptt_right_to_left(dhs, xs, h0, hs, W_xh, W_hh)``.
+
+    The RNN reads xs (T, N, D) from the end: hs[T − 1] = step(xs[T − 1], h0) and
+    hs[t] = step(xs[t], hs[t + 1]). dhs (T, N, H) is ∂E/∂hs; returns
+    ``(dxs, dh0, dW_xh, dW_hh, db_h)``. Compared with :func:`rnnbook.scratch.rnn_backward`
+    run on the time-reversed sequence.
     """
     from rnnbook.scratch import rnn_backward, rnn_forward
 
     ex = "4.3"
     rng = np.random.default_rng(2043)
+    hints = [Hint(IndexError, _index_hint, message="out of bounds|out of range")]
     for T, N, D, H in [(5, 2, 3, 4), (4, 3, 5, 2)]:
         params = _random_params(rng, D, H)
         xs, h0 = rng.normal(size=(T, N, D)), rng.uniform(-1.0, 1.0, size=(N, H))
-        hs, cache = rnn_forward(xs, h0, params)
+        reversed_hs, cache = rnn_forward(xs[::-1], h0, params)
+        hs = reversed_hs[::-1].copy()
         dhs = rng.normal(size=(T, N, H))
         W_xh, W_hh = params["W_xh"], params["W_hh"]
-        got = call_with_shapes(ex, bptt, _BACKWARD_LAYOUT, dhs, xs, h0, hs, W_xh, W_hh)
-        dxs, dh0, grads = rnn_backward(dhs, cache)
-        expected = {"dxs": dxs, "dh0": dh0, **{f"d{k}": grads[k] for k in _KEYS}}
-        mistakes = _bptt_mistakes(dhs, xs, h0, hs, W_xh, W_hh)
+        got = call_with_shapes(
+            ex, bptt_right_to_left, _BACKWARD_LAYOUT, dhs, xs, h0, hs, W_xh, W_hh, hints=hints
+        )
+        dxs, dh0, grads = rnn_backward(dhs[::-1].copy(), cache)
+        expected = {"dxs": dxs[::-1], "dh0": dh0, **{f"d{k}": grads[k] for k in _KEYS}}
+        arrays = (dhs, xs, h0, hs, W_xh, W_hh)
+        if not all(np.allclose(expected[k], v) for k, v in _right_to_left(*arrays).items()):
+            raise RuntimeError("ch04: the right-to-left reference disagrees with rnn_backward")
+        if not outputs_match(got, expected):
+            blame_helper(ex, bptt_right_to_left, "step_backward", "4.2", check_step_backward)
+        mistakes = _right_to_left_mistakes(*arrays)
         check_outputs(ex, got, expected, mistakes, f"(T={T}, N={N}, D={D}, H={H})")
-    passed(ex, "all five gradients match rnnbook.scratch.rnn_backward on 2 random sequences.")
+    passed(
+        ex,
+        "all five gradients match rnnbook.scratch.rnn_backward on the reversed sequence, "
+        "for 2 random batches.",
+    )
 
 
 # --------------------------------------------------------------------------- exercise 4.4
@@ -415,20 +496,17 @@ def _check_centred(ex: str, centred_difference: Callable[..., np.ndarray], x: np
     from rnnbook.scratch import numerical_gradient
 
     eps, before = 1e-3, x.copy()
-    try:
-        got = call(ex, centred_difference, _smooth, x, eps)
-    except (ArithmeticError, IndexError, TypeError, ValueError) as error:
-        shape_hint = (
-            " It works for 1-D x only: loop over every entry with np.ndindex(x.shape) so "
-            "that any shape works."
-            if x.ndim > 1
-            else ""
-        )
-        fail(
-            ex,
-            f"centred_difference raised {type(error).__name__} ({error}) for x of shape "
-            f"{x.shape}, called as centred_difference(f, x, {eps}).{shape_hint}",
-        )
+    shape_hint = (
+        " It works for 1-D x only: loop over every entry with np.ndindex(x.shape) so that "
+        "any shape works."
+        if x.ndim > 1
+        else ""
+    )
+    hint = Hint(
+        (ArithmeticError, IndexError, TypeError, ValueError),
+        f"x had shape {x.shape}; the checker called centred_difference(f, x, {eps}).{shape_hint}",
+    )
+    got = call(ex, centred_difference, _smooth, x, eps, hints=[hint])
     if not np.allclose(x, before, rtol=0.0, atol=1e-10):
         fail(
             ex,
@@ -472,15 +550,12 @@ def _error_value(
     ex: str, relative_error: Callable[..., float], a: np.ndarray, b: np.ndarray
 ) -> float:
     """Call the reader's relative_error and turn the result into one float."""
+    zero = Hint(
+        ZeroDivisionError,
+        "Both gradients were zero, so ‖a‖ + ‖b‖ = 0: return 0.0 in that case (the two are equal).",
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
-        try:
-            value = np.asarray(call(ex, relative_error, a.copy(), b.copy()), dtype=float)
-        except ZeroDivisionError:
-            fail(
-                ex,
-                "relative_error raised ZeroDivisionError when both gradients are zero: "
-                "‖a‖ + ‖b‖ = 0 there; return 0.0 in that case (the two are equal).",
-            )
+        value = np.asarray(call(ex, relative_error, a.copy(), b.copy(), hints=[zero]), dtype=float)
     if value.shape != ():
         fail(ex, f"relative_error should return one number, got shape {value.shape}.")
     return float(value)
@@ -509,7 +584,7 @@ def check_gradient_tools(
     centred_error = reference(numerical_gradient(_smooth, x.copy(), 1e-3), exact)
     forward_error = reference(_one_sided(_smooth, x, 1e-3), exact)
 
-    a, b = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    a, b = rng.normal(size=(3, 4)), 3.0 * rng.normal(size=(3, 4))  # ‖a‖ < ‖b‖
     got = _error_value(ex, relative_error, a, b)
     expected = reference(a, b)
     difference = float(np.linalg.norm(a - b))
@@ -519,6 +594,14 @@ def check_gradient_tools(
                 ex,
                 "relative_error is the plain ‖a − b‖: divide by ‖a‖ + ‖b‖ so that the error "
                 "does not depend on the gradients' scale.",
+            )
+        if np.isclose(got, difference / np.linalg.norm(a), rtol=1e-6):
+            fail(
+                ex,
+                "relative_error divides by ‖a‖ alone. Then it depends on which gradient you "
+                "pass first, relative_error(a, b) ≠ relative_error(b, a), and it is infinite "
+                "when a = 0, say a backward pass that returns zeros where it should not. The "
+                "book divides by the sum ‖a‖ + ‖b‖, which treats both alike and is at most 1.",
             )
         if np.isclose(got, difference / max(np.linalg.norm(a), np.linalg.norm(b)), rtol=1e-6):
             fail(
@@ -571,6 +654,40 @@ def _truncated(
     return total
 
 
+_RETURNS = (
+    "rnn_forward returns the pair (hs, cache) and rnn_backward the triple "
+    "(dxs, dh0, grads): unpack them, hs, cache = rnn_forward(...) and "
+    "_, _, grads = rnn_backward(...)."
+)
+
+
+def _package_got_a_tuple(error: BaseException, place: Where | None) -> str | None:
+    """Explain an error inside rnn_forward/rnn_backward: usually a tuple passed on unpacked."""
+    if place is None or place.inside not in ("rnn_forward", "rnn_backward", "check_lengths"):
+        return None
+    return (
+        f"The error came from inside `{place.inside}`, which usually means it received one "
+        f"of the package's tuples where it expects an array or a cache. {_RETURNS}"
+    )
+
+
+_UNPACK_HINTS = [
+    Hint(
+        ValueError,
+        f"The number of names on the left must match what the function returns. {_RETURNS}",
+        message="values to unpack",
+    ),
+    Hint(
+        TypeError,
+        f"A tuple was indexed with a key: grads is the third of the values rnn_backward "
+        f"returns. {_RETURNS}",
+        message="tuple indices",
+    ),
+    Hint((TypeError, ValueError, AttributeError, IndexError), _package_got_a_tuple),
+]
+"""What an error in truncated_grads usually means: a result of the package not unpacked."""
+
+
 def check_truncated_grads(truncated_grads: Callable[..., Mapping[str, np.ndarray]]) -> None:
     """Check exercise 4.5: ``truncated_grads(xs, h0, params, R, tau) -> grads``.
 
@@ -597,6 +714,7 @@ def check_truncated_grads(truncated_grads: Callable[..., Mapping[str, np.ndarray
             {k: v.copy() for k, v in params.items()},
             R.copy(),
             tau,
+            hints=_UNPACK_HINTS,
         )
         if not isinstance(got, Mapping):
             fail(ex, f"return a dict with keys {list(_KEYS)}, got {type(got).__name__}.")
@@ -643,3 +761,6 @@ def check_truncated_grads(truncated_grads: Callable[..., Mapping[str, np.ndarray
         "truncated_grads matches rnn_forward/rnn_backward run per chunk (T=10, tau=4) and "
         "equals full BPTT when tau ≥ T.",
     )
+
+
+__getattr__ = retired({"check_step_jacobian": "4.1", "check_bptt": "4.3"}, "04")

@@ -12,25 +12,39 @@ exercise  checker                             mistakes it recognises
                                               on o (the activations swapped), a split
                                               along the rows instead of the columns,
                                               outputs in another order or number
-6.2       :func:`check_lstm_step`             the forget gate missing (c = c_prev + i⊙g),
-                                              f and i swapped, tanh of the cell missing
-                                              (h = o⊙c), h from the old cell c_prev, the
-                                              candidate g through σ, the bias missing,
-                                              (c, h) returned instead of (h, c), a shape
-                                              error (ValueError) inside the function
+6.2       :func:`check_lstm_step`             the concatenation in the order [x, h],
+                                              the forget gate missing (c = c_prev +
+                                              i⊙g), f and i swapped, tanh of the cell
+                                              missing (h = o⊙c), h from the old cell
+                                              c_prev, the candidate g through σ, the
+                                              bias missing, the blocks read i, f, o, g,
+                                              (c, h) returned instead of (h, c), a
+                                              shape error inside the function, a stub
+                                              or wrong lstm_gates (sent back to 6.1)
 6.3       :func:`check_lstm_cell_backward`    the path through h missing from dc_total
                                               (everywhere, or in dc_prev only), the
                                               forget gate not applied to dc_prev, σ'
-                                              written σ(1 + σ) or left out, tanh' missing
-                                              in the g block, the o block from c instead
-                                              of tanh c, the blocks stacked f, i, g, o or
-                                              i, f, o, g, (dc_prev, da) returned
-6.4       :func:`check_lstm_parameter_count`  the factor 4 missing (a vanilla RNN's
-                                              count), one bias vector counted where torch
-                                              has two (or two where one is asked for),
-                                              W_hh counted as 4H·D, the biases left out,
-                                              3 gates (a GRU's count), not an int
+                                              written σ(1 + σ) or left out, tanh'
+                                              missing in the g block, the o block from
+                                              c instead of tanh c, the blocks stacked
+                                              f, i, g, o or i, f, o, g, (dc_prev, da)
+                                              returned; otherwise the wrong gate block
+                                              by name and, within it, the wrong term
+                                              (dc for dc_total, o or tanh missing in
+                                              dc_total, c for c_prev, i and g mixed
+                                              up, σ' and tanh' mixed up, dc_total for
+                                              dh in the o block)
+6.4       :func:`check_largest_hidden_size`   the largest H for a count without the
+                                              factor 4, with the other number of
+                                              biases, with W_hh as 4H·D, without
+                                              biases or with 3 gates; one too many
+                                              (the first H over the budget), one too
+                                              few, < where ≤ is meant, not an int
 ========  ==================================  ===========================================
+
+Exercises 6.2 and 6.4 ask for what the chapter does not show (the step with one matrix on
+[h_{t−1}, x_t], the inverse of the parameter count), so that no answer can be copied from
+the chapter.
 
 The references are the package's own :func:`rnnbook.scratch.lstm_step_forward` and
 :func:`~rnnbook.scratch.lstm_step_backward`; the parameter counts are confirmed against
@@ -46,19 +60,31 @@ from numbers import Integral
 
 import numpy as np
 
-from rnnbook.checks._feedback import call, call_with_shapes, check_outputs, fail, passed
+from rnnbook.checks._feedback import (
+    blame_helper,
+    call,
+    call_with_shapes,
+    check_outputs,
+    fail,
+    first_difference,
+    matches,
+    outputs_match,
+    passed,
+    retired,
+)
 
 __all__ = [
     "check_lstm_cell_backward",
     "check_lstm_gates",
-    "check_lstm_parameter_count",
+    "check_largest_hidden_size",
     "check_lstm_step",
 ]
 
 _STEP_LAYOUT = (
-    "Rows are examples and weights are stored (out, in): the pre-activations are "
-    "a = x @ W_x.T + h_prev @ W_h.T + b, shape (N, 4H), split into four (N, H) "
-    "blocks along axis 1."
+    "Rows are examples and W is stored (out, in) = (4H, H + D): stack the state and the "
+    "input side by side, np.concatenate([h_prev, x], axis=1) of shape (N, H + D); the "
+    "pre-activations are that @ W.T + b, shape (N, 4H), split into four (N, H) blocks "
+    "along axis 1."
 )
 """The reminder that follows a shape error inside the reader's LSTM step."""
 
@@ -175,19 +201,32 @@ def _cell(
     return {"h": o * np.tanh(c), "c": c}
 
 
-def _step_mistakes(
-    x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, params: Arrays
-) -> list[tuple[str, Arrays]]:
-    """Outputs of plausible wrong LSTM steps, each with its diagnosis."""
+def _read(a: np.ndarray, order: str, c_prev: np.ndarray) -> Arrays:
+    """(h, c) when the blocks of a (N, 4H) are read as the gates named by ``order``."""
     from rnnbook.scratch import sigmoid
 
-    a = x @ params["W_x"].T + h_prev @ params["W_h"].T
-    gates = _gates(a + params["b"])
+    blocks = dict(zip(order, np.split(a, 4, axis=1), strict=True))
+    gates = {k: np.tanh(z) if k == "g" else sigmoid(z) for k, z in blocks.items()}
+    return _cell(gates["i"], gates["f"], gates["g"], gates["o"], c_prev)
+
+
+def _step_mistakes(
+    x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, W: np.ndarray, b: np.ndarray
+) -> list[tuple[str, Arrays]]:
+    """Outputs of plausible wrong LSTM steps on [h_prev, x], each with its diagnosis."""
+    from rnnbook.scratch import sigmoid
+
+    a = np.concatenate([h_prev, x], axis=1) @ W.T + b
+    gates = _gates(a)
     i, f, g, o = (gates[k] for k in _GATES)
     c = f * c_prev + i * g
-    no_bias = _gates(a)
-    sigmoid_g = sigmoid(_blocks(a + params["b"])["g"])
+    xh = np.concatenate([x, h_prev], axis=1)
     return [
+        (
+            "the concatenation is [x, h_prev]; W's first H columns act on the state, so "
+            "stack the state first: np.concatenate([h_prev, x], axis=1) @ W.T.",
+            _read(xh @ W.T + b, _GATES, c_prev) if xh.shape[1] == W.shape[1] else None,
+        ),
         (
             "the forget gate is missing: c = c_prev + i ⊙ g only ever adds to the cell. "
             "The forget gate scales the old cell first, c = f ⊙ c_prev + i ⊙ g.",
@@ -211,21 +250,28 @@ def _step_mistakes(
         (
             "the candidate g goes through σ: g = tanh(a_g), in (−1, 1), so that the cell can "
             "be pushed down as well as up; only i, f and o are σ(·).",
-            _cell(i, f, sigmoid_g, o, c_prev),
+            _cell(i, f, sigmoid(_blocks(a)["g"]), o, c_prev),
         ),
         (
-            "the bias is missing: the pre-activations are a = x @ W_x.T + h_prev @ W_h.T + b.",
-            _cell(*(no_bias[k] for k in _GATES), c_prev),
+            "the bias is missing: the pre-activations are a = [h_prev, x] @ W.T + b.",
+            _read(a - b, _GATES, c_prev),
+        ),
+        (
+            "the gate blocks are read in the order i, f, o, g: torch stacks i, f, g, o, so "
+            "the candidate g is the third block of a and the output gate o the fourth. (If "
+            "your step calls lstm_gates, fix it in exercise 6.1.)",
+            _read(a, "ifog", c_prev),
         ),
     ]
 
 
 def check_lstm_step(lstm_step: Callable[..., tuple]) -> None:
-    """Check exercise 6.2: ``lstm_step(x, h_prev, c_prev, W_x, W_h, b) -> (h, c)``.
+    """Check exercise 6.2: ``lstm_step(x, h_prev, c_prev, W, b) -> (h, c)``, one matrix.
 
-    x (N, D), h_prev and c_prev (N, H), W_x (4H, D), W_h (4H, H), b (4H,).
-    a = x W_xᵀ + h_prev W_hᵀ + b; i, f, g, o as in 6.1; c = f ⊙ c_prev + i ⊙ g and
-    h = o ⊙ tanh(c), both (N, H). Compared with :func:`rnnbook.scratch.lstm_step_forward`.
+    x (N, D), h_prev and c_prev (N, H), W (4H, H + D) acting on the concatenation
+    [h_prev, x] (state first), b (4H,): a = [h_prev, x] Wᵀ + b; i, f, g, o as in 6.1;
+    c = f ⊙ c_prev + i ⊙ g and h = o ⊙ tanh(c), both (N, H). Compared with
+    :func:`rnnbook.scratch.lstm_step_forward` with W_h = W[:, :H] and W_x = W[:, H:].
     """
     from rnnbook.scratch import lstm_step_forward
 
@@ -233,12 +279,16 @@ def check_lstm_step(lstm_step: Callable[..., tuple]) -> None:
     rng = np.random.default_rng(2062)
     for N, D, H in [(3, 2, 4), (2, 5, 3)]:
         params = _random_params(rng, D, H)
+        W = np.concatenate([params["W_h"], params["W_x"]], axis=1)  # (4H, H + D)
         x = rng.normal(size=(N, D))
         h_prev, c_prev = rng.uniform(-1.0, 1.0, size=(N, H)), rng.normal(size=(N, H))
         h, c, _ = lstm_step_forward(x, h_prev, c_prev, params)
-        got = call_with_shapes(ex, lstm_step, _STEP_LAYOUT, x, h_prev, c_prev, *params.values())
-        mistakes = _step_mistakes(x, h_prev, c_prev, params)
-        check_outputs(ex, got, {"h": h, "c": c}, mistakes, f"(N={N}, D={D}, H={H})")
+        got = call_with_shapes(ex, lstm_step, _STEP_LAYOUT, x, h_prev, c_prev, W, params["b"])
+        expected = {"h": h, "c": c}
+        if not outputs_match(got, expected):
+            blame_helper(ex, lstm_step, "lstm_gates", "6.1", check_lstm_gates)
+        mistakes = _step_mistakes(x, h_prev, c_prev, W, params["b"])
+        check_outputs(ex, got, expected, mistakes, f"(N={N}, D={D}, H={H})")
     passed(ex, "h and c match rnnbook.scratch.lstm_step_forward on 2 random cases.")
 
 
@@ -326,6 +376,126 @@ def _backward_mistakes(
     ]
 
 
+_GATE_NAMES = {"i": "input gate", "f": "forget gate", "g": "candidate", "o": "output gate"}
+
+
+def _term_mistakes(
+    dh: np.ndarray, dc: np.ndarray, c_prev: np.ndarray, gates: Arrays, c: np.ndarray
+) -> dict[str, list[tuple[str, np.ndarray]]]:
+    """Per gate block of da, plausible wrong terms, each with its diagnosis."""
+    i, f, g, o = (gates[k] for k in _GATES)
+    tanh_c = np.tanh(c)
+    total = dc + dh * o * (1.0 - tanh_c**2)
+    path = (
+        "it uses dc where it needs the total gradient at the cell, dc_total = dc + dh ⊙ o ⊙ "
+        "(1 − tanh²c): c_t reaches the loss through h_t as well."
+    )
+    no_o = "dc_total = dc + dh ⊙ o ⊙ (1 − tanh²c) lacks the factor o: h = o ⊙ tanh(c)."
+    tanh_of_c = "tanh' at the cell is 1 − tanh²(c), not 1 − c²: h = o ⊙ tanh(c)."
+    sigma = "σ'(a) = σ(1 − σ), computed from the gate itself, {0} ⊙ (1 − {0})."
+    return {
+        "i": [
+            (path, dc * g * i * (1 - i)),
+            (no_o, (dc + dh * (1 - tanh_c**2)) * g * i * (1 - i)),
+            (tanh_of_c, (dc + dh * o * (1 - c**2)) * g * i * (1 - i)),
+            ("the derivative of σ is missing: " + sigma.format("i"), total * g),
+            (
+                "the factor g is missing: i multiplies g in c = f ⊙ c_prev + i ⊙ g, so "
+                "di = dc_total ⊙ g, then times σ'.",
+                total * i * (1 - i),
+            ),
+            (
+                "it uses i where c = f ⊙ c_prev + i ⊙ g has g: di = dc_total ⊙ g.",
+                total * i * i * (1 - i),
+            ),
+        ],
+        "f": [
+            (path, dc * c_prev * f * (1 - f)),
+            (no_o, (dc + dh * (1 - tanh_c**2)) * c_prev * f * (1 - f)),
+            (tanh_of_c, (dc + dh * o * (1 - c**2)) * c_prev * f * (1 - f)),
+            ("the derivative of σ is missing: " + sigma.format("f"), total * c_prev),
+            (
+                "it uses the new cell c where the forget gate scales the old one: "
+                "c = f ⊙ c_prev + i ⊙ g, so df = dc_total ⊙ c_prev.",
+                total * c * f * (1 - f),
+            ),
+        ],
+        "g": [
+            (path, dc * i * (1 - g**2)),
+            (no_o, (dc + dh * (1 - tanh_c**2)) * i * (1 - g**2)),
+            (tanh_of_c, (dc + dh * o * (1 - c**2)) * i * (1 - g**2)),
+            (
+                "the derivative of tanh is missing: g = tanh(a_g), so da_g = dg ⊙ (1 − g²).",
+                total * i,
+            ),
+            (
+                "it uses σ' = g(1 − g) for the candidate; g = tanh(a_g), so its derivative "
+                "is 1 − g².",
+                total * i * g * (1 - g),
+            ),
+            (
+                "it uses g where c = f ⊙ c_prev + i ⊙ g has i: dg = dc_total ⊙ i.",
+                total * g * (1 - g**2),
+            ),
+        ],
+        "o": [
+            (
+                "it uses dc_total where only dh reaches the output gate: o acts on "
+                "h = o ⊙ tanh(c) alone, so do = dh ⊙ tanh(c).",
+                total * tanh_c * o * (1 - o),
+            ),
+            ("the derivative of σ is missing: " + sigma.format("o"), dh * tanh_c),
+            (
+                "it uses tanh' = 1 − o² for the output gate; o = σ(a_o), so its derivative "
+                "is o(1 − o).",
+                dh * tanh_c * (1 - o**2),
+            ),
+        ],
+    }
+
+
+def _explain_backward(
+    dh: np.ndarray, dc: np.ndarray, c_prev: np.ndarray, gates: Arrays, c: np.ndarray
+) -> Callable[[str, np.ndarray, np.ndarray], str | None]:
+    """Describe a wrong da by its gate blocks, and a wrong block by its wrong term."""
+    H = dh.shape[1]
+    terms = _term_mistakes(dh, dc, c_prev, gates, c)
+
+    def explain(name: str, got: np.ndarray, expected: np.ndarray) -> str | None:
+        if name != "da":
+            return None
+        got, expected = got.astype(float), expected.astype(float)
+        columns = {k: slice(n * H, (n + 1) * H) for n, k in enumerate(_GATES)}
+        wrong = [k for k in _GATES if not matches(got[:, columns[k]], expected[:, columns[k]])]
+        k = wrong[0]
+        block = columns[k]
+        where = (
+            f"da is wrong in the {k} block, columns {block.start}:{block.stop}, the "
+            f"{_GATE_NAMES[k]}'s"
+        )
+        right = [g for g in _GATES if g not in wrong]
+        if not right:
+            others = " (and in the other three)"
+        else:
+            plural = "s are" if len(right) > 1 else " is"
+            others = f" (the {', '.join(right)} block{plural} right)"
+        for message, candidate in terms[k]:
+            if matches(got[:, block], candidate):
+                return f"{where}{others}: {message}"
+        difference = first_difference(got[:, block], expected[:, block])
+        if difference is None:  # pragma: no cover - the block was found wrong above
+            return None
+        (row, unit), count = difference
+        return (
+            f"{where}{others}: at example {row}, unit {unit} (column {block.start + unit}) "
+            f"expected {expected[row, block.start + unit]:.6g}, got "
+            f"{got[row, block.start + unit]:.6g}; {count} of {got[:, block].size} entries of "
+            "the block differ."
+        )
+
+    return explain
+
+
 def check_lstm_cell_backward(lstm_cell_backward: Callable[..., tuple]) -> None:
     """Check exercise 6.3: ``lstm_cell_backward(dh, dc, c_prev, i, f, g, o, c)``.
 
@@ -364,7 +534,8 @@ def check_lstm_cell_backward(lstm_cell_backward: Callable[..., tuple]) -> None:
         inputs = (dh, dc, c_prev, *gates.values(), c)
         got = call(ex, lstm_cell_backward, *(v.copy() for v in inputs))
         mistakes = _backward_mistakes(dh, dc, c_prev, gates, c)
-        check_outputs(ex, got, expected, mistakes, f"(N={N}, H={H})")
+        explain = _explain_backward(dh, dc, c_prev, gates, c)
+        check_outputs(ex, got, expected, mistakes, f"(N={N}, H={H})", explain=explain)
     passed(ex, "da and dc_prev match rnnbook.scratch.lstm_step_backward on 2 random steps.")
 
 
@@ -377,52 +548,62 @@ def _count(D: int, H: int, biases: int, gates: int = 4, W_hh_inputs: int | None 
     return rows * (D + (H if W_hh_inputs is None else W_hh_inputs)) + biases * rows
 
 
-def _count_mistakes(D: int, H: int, two_biases: bool) -> list[tuple[str, int]]:
+def _largest(count: Callable[[int], int], budget: int) -> int:
+    """The largest H ≥ 0 with count(H) ≤ budget (count grows with H)."""
+    H = 0
+    while count(H + 1) <= budget:
+        H += 1
+    return H
+
+
+def _count_mistakes(D: int, two_biases: bool) -> list[tuple[str, Callable[[int], int]]]:
     """Counts of plausible wrong formulas, each with its diagnosis."""
     biases = 2 if two_biases else 1
     wrong_biases = (
         (
-            "one bias vector is counted, but torch's LSTM has two, bias_ih and bias_hh, "
+            "your count has one bias vector, but torch's LSTM has two, bias_ih and bias_hh, "
             "4H entries each: 4H(D + H) + 8H when two_biases=True."
         )
         if two_biases
         else (
-            "two bias vectors are counted although two_biases=False: with one bias b (4H,), "
-            "as in rnnbook.scratch, the count is 4H(D + H) + 4H."
+            "your count has two bias vectors although two_biases=False: with one bias b "
+            "(4H,), as in rnnbook.scratch, a layer has 4H(D + H) + 4H parameters."
         )
     )
     return [
         (
-            "the factor 4 is missing: this is a vanilla RNN's count. The LSTM has four gates "
-            "i, f, g, o, each with its own H rows in W_ih (4H, D), W_hh (4H, H) and the biases.",
-            _count(D, H, biases, gates=1),
+            "your count lacks the factor 4, a vanilla RNN's count. The LSTM has four gates "
+            "i, f, g, o, each with its own H rows in W_ih (4H, D), W_hh (4H, H) and the "
+            "biases.",
+            lambda H: _count(D, H, biases, gates=1),
         ),
-        (wrong_biases, _count(D, H, 3 - biases)),
+        (wrong_biases, lambda H: _count(D, H, 3 - biases)),
         (
-            "W_hh is counted as 4H·D entries, as if it were (4H, D): it maps h_(t−1), of size "
-            "H, to the gates, so it has shape (4H, H); only W_ih (4H, D) depends on D.",
-            _count(D, H, biases, W_hh_inputs=D),
-        ),
-        (
-            "the biases are left out: torch.nn.LSTM has bias_ih and bias_hh, 4H each, and "
-            "rnnbook.scratch one b (4H,); they count as parameters too.",
-            _count(D, H, 0),
+            "your count has W_hh with 4H·D entries, as if it were (4H, D): it maps h_(t−1), "
+            "of size H, to the gates, so it has shape (4H, H); only W_ih (4H, D) depends "
+            "on D.",
+            lambda H: _count(D, H, biases, W_hh_inputs=D),
         ),
         (
-            "this counts 3 gates, a GRU's count: the LSTM has four, i, f, g, o, so "
-            "4H(D + H) weights plus the biases.",
-            _count(D, H, biases, gates=3),
+            "your count leaves the biases out: torch.nn.LSTM has bias_ih and bias_hh, 4H "
+            "each, and rnnbook.scratch one b (4H,); they count as parameters too.",
+            lambda H: _count(D, H, 0),
+        ),
+        (
+            "your count has 3 gates, a GRU's: the LSTM has four, i, f, g, o, so 4H(D + H) "
+            "weights plus the biases.",
+            lambda H: _count(D, H, biases, gates=3),
         ),
     ]
 
 
-def check_lstm_parameter_count(lstm_parameter_count: Callable[..., int]) -> None:
-    """Check exercise 6.4: ``lstm_parameter_count(D, H, two_biases=True) -> int``.
+def check_largest_hidden_size(largest_hidden_size: Callable[..., int]) -> None:
+    """Check exercise 6.4: ``largest_hidden_size(D, budget, two_biases=True) -> H``.
 
-    The number of parameters of an LSTM layer with input size D and hidden size H:
-    4H(D + H) weights plus 8H biases with torch's two bias vectors (bias_ih, bias_hh), or
-    4H with one (two_biases=False). The reference is confirmed against ``torch.nn.LSTM`` and
-    :func:`rnnbook.scratch.init_lstm_params`.
+    The largest H whose LSTM layer with input size D has at most ``budget`` parameters:
+    4H(D + H) + 8H with torch's two bias vectors (bias_ih, bias_hh), 4H(D + H) + 4H with
+    one (two_biases=False); 0 if not even H = 1 fits. The count is confirmed against
+    ``torch.nn.LSTM`` and :func:`rnnbook.scratch.init_lstm_params`.
     """
     import torch
 
@@ -434,21 +615,72 @@ def check_lstm_parameter_count(lstm_parameter_count: Callable[..., int]) -> None
         scratch_count = sum(p.size for p in init_lstm_params(D, H).values())
         if (torch_count, scratch_count) != (_count(D, H, 2), _count(D, H, 1)):
             raise RuntimeError("ch06: the reference count disagrees with torch or rnnbook.scratch")
-        for two_biases in (True, False):
-            kwargs = {} if two_biases else {"two_biases": False}
-            got = call(ex, lstm_parameter_count, D, H, **kwargs)
-            case = f"lstm_parameter_count({D}, {H}{', two_biases=False' if kwargs else ''})"
-            if isinstance(got, bool) or not isinstance(got, Integral):
-                fail(ex, f"{case} should return an int, got {type(got).__name__}.")
-            expected = _count(D, H, 2 if two_biases else 1)
-            if got == expected:
-                continue
-            for message, candidate in _count_mistakes(D, H, two_biases):
-                if got == candidate:
-                    fail(ex, message)
-            fail(ex, f"{case} returned {got}, expected {expected}.")
-    passed(
+    # Together these cases tell every mistake below from the others and from an answer
+    # that is one too large or too small everywhere (a wrong bias count shifts H by at most
+    # one, and only in some cases).
+    cases = [(10, 5_000, True), (10, 5_000, False), (32, 20_000, True), (3, 336, True)]
+    cases += [(300, 1_000_000, False), (8, 100, True), (16, 3_000, True), (5, 700, False)]
+    cases += [(50, 150, True)]  # not even H = 1 fits
+    answers, expected, wrong = [], [], [[] for _ in _count_mistakes(1, True)]
+    for D, budget, two_biases in cases:
+        kwargs = {} if two_biases else {"two_biases": False}
+        got = call(ex, largest_hidden_size, D, budget, **kwargs)
+        case = f"largest_hidden_size({D}, {budget}{', two_biases=False' if kwargs else ''})"
+        if isinstance(got, bool) or not isinstance(got, Integral):
+            fail(ex, f"{case} should return an int, got {type(got).__name__} ({got!r}).")
+        answers.append(int(got))
+        biases = 2 if two_biases else 1
+        expected.append(_largest(lambda H, D=D, biases=biases: _count(D, H, biases), budget))
+        for k, (_, count) in enumerate(_count_mistakes(D, two_biases)):
+            wrong[k].append(_largest(count, budget))
+    if answers == expected:
+        passed(
+            ex,
+            "the largest hidden sizes match the counts of torch.nn.LSTM (two biases) and "
+            "rnnbook.scratch.init_lstm_params (one bias); with D = 10 and 5,000 parameters, "
+            f"H = {expected[0]}.",
+        )
+        return
+    k = next(k for k, (a, e) in enumerate(zip(answers, expected, strict=True)) if a != e)
+    D, budget, two_biases = cases[k]
+    got, right = answers[k], expected[k]
+    biases = 2 if two_biases else 1
+    formula = "4H(D + H) + 8H" if two_biases else "4H(D + H) + 4H"
+    case = f"largest_hidden_size({D}, {budget}{'' if two_biases else ', two_biases=False'})"
+    for (message, _), their in zip(_count_mistakes(D, two_biases), wrong, strict=True):
+        if answers == their:
+            fail(ex, f"{case} returned {got}, expected {right}: {message}")
+    if all(a == e + 1 for a, e in zip(answers, expected, strict=True)):
+        fail(
+            ex,
+            f"{case} returned {got}, one too many: with H = {got} a layer has {formula} = "
+            f"{_count(D, got, biases):,} parameters, over the budget of {budget:,}. Return "
+            "the largest H that fits, not the first that does not.",
+        )
+    exact = [
+        _count(c[0], e, 2 if c[2] else 1) == c[1] for c, e in zip(cases, expected, strict=True)
+    ]
+    missed = [a != e for a, e in zip(answers, expected, strict=True)]
+    if all(m <= x for m, x in zip(missed, exact, strict=True)) and got == right - 1:
+        fail(
+            ex,
+            f"{case} returned {got}, expected {right}: with H = {right} a layer has exactly "
+            f"{formula} = {budget:,} parameters, and a budget met exactly fits. Compare "
+            "with ≤, not <.",
+        )
+    if all(a == max(e - 1, 0) for a, e in zip(answers, expected, strict=True)):
+        fail(
+            ex,
+            f"{case} returned {got}, one too few: H = {right} still fits, {formula} = "
+            f"{_count(D, right, biases):,} ≤ {budget:,} (a budget met exactly fits).",
+        )
+    used = f"{_count(D, got, biases):,}" if got >= 0 else "no"
+    fail(
         ex,
-        "the counts match torch.nn.LSTM (two biases) and rnnbook.scratch.init_lstm_params "
-        f"(one bias); for D = 10, H = 4 that is {_count(10, 4, 2)} parameters in torch.",
+        f"{case} returned {got}, expected {right}: with H = {right} an LSTM layer has "
+        f"{formula} = {_count(D, right, biases):,} parameters, the most within the budget; "
+        f"with H = {got} it has {used}.",
     )
+
+
+__getattr__ = retired({"check_lstm_parameter_count": "6.4"}, "06")

@@ -49,7 +49,15 @@ from numbers import Integral
 
 import numpy as np
 
-from rnnbook.checks._feedback import call, expect_close, expect_shape, fail, matches, passed
+from rnnbook.checks._feedback import (
+    Hint,
+    call,
+    expect_close,
+    expect_shape,
+    fail,
+    matches,
+    passed,
+)
 
 __all__ = [
     "check_bidirectional_outputs",
@@ -204,17 +212,15 @@ def check_stacked_forward(
         xs = rng.normal(size=(T, N, D))
         layers = [_random_params(D if k == 0 else H, H, 100 * T + k) for k in range(L)]
         all_states = _stack(xs, layers)
-        try:
-            got = call(ex, stacked_forward, xs.copy(), [_copy(params) for params in layers])
-        except ValueError as error:
-            fail(
-                ex,
-                f"your function raised ValueError ({error}) for xs of shape {xs.shape} and "
-                f"{L} layers, layers[0]['W_xh'] {layers[0]['W_xh'].shape} and "
-                f"layers[k]['W_xh'] {layers[1]['W_xh'].shape} for k ≥ 1. Only layer 0 reads "
-                "xs: layer k's input must be layer k − 1's states (T, N, H), so apply the "
-                "layers in order, layers[0] first, each to the previous layer's output.",
-            )
+        wrong_input = Hint(
+            ValueError,
+            f"xs has shape {xs.shape}, layers[0]['W_xh'] {layers[0]['W_xh'].shape} and "
+            f"layers[k]['W_xh'] {layers[1]['W_xh'].shape} for k ≥ 1. Only layer 0 reads xs: "
+            "layer k's input must be layer k − 1's states (T, N, H), so apply the layers in "
+            "order, layers[0] first, each to the previous layer's output.",
+        )
+        layers_copy = [_copy(params) for params in layers]
+        got = call(ex, stacked_forward, xs.copy(), layers_copy, hints=[wrong_input])
         if getattr(got, "shape", None) == (L, T, N, H):
             fail(
                 ex,

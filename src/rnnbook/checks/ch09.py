@@ -37,7 +37,15 @@ from collections.abc import Callable
 
 import numpy as np
 
-from rnnbook.checks._feedback import call, expect_close, expect_shape, fail, matches, passed
+from rnnbook.checks._feedback import (
+    Hint,
+    call,
+    expect_close,
+    expect_shape,
+    fail,
+    matches,
+    passed,
+)
 
 __all__ = [
     "check_bag_of_words",
@@ -240,14 +248,12 @@ def check_piano_roll(piano_roll: Callable[..., np.ndarray]) -> None:
     durations = np.array([1.0, 0.5, 0.5, 1.5, 0.5])
     spq, low, high = 2, 58, 66
     expected = _roll(pitches, durations, spq, low, high)
-    try:
-        got = call(ex, piano_roll, pitches.copy(), durations.copy(), spq, low, high)
-    except IndexError as error:
-        fail(
-            ex,
-            f"your function raised IndexError ({error}). A rest has pitch 0, and 0 - low is "
-            "not a row: skip rests (if pitch > 0) so that every row stays off.",
-        )
+    rests = Hint(
+        IndexError,
+        "A rest has pitch 0, and 0 - low is not a row: skip rests (if pitch > 0) so that "
+        "every row stays off.",
+    )
+    got = call(ex, piano_roll, pitches.copy(), durations.copy(), spq, low, high, hints=[rests])
     got = np.asarray(got)
     if got.shape == (high - low + 1, int(durations.sum())):
         fail(
@@ -301,14 +307,12 @@ def check_last_real_step(
     outputs = rng.normal(size=(T, N, H))
     lengths = np.array([6, 2, 4, 1])
     expected = outputs[lengths - 1, np.arange(N)]
-    try:
-        got = call(ex, last_real_step, outputs.copy(), lengths.copy())
-    except IndexError as error:
-        fail(
-            ex,
-            f"your function raised IndexError ({error}): outputs[lengths[n]] is one past the "
-            "last real step (a sequence of length T has steps 0 … T − 1). Use lengths - 1.",
-        )
+    past = Hint(
+        IndexError,
+        "outputs[lengths[n]] is one past the last real step (a sequence of length T has "
+        "steps 0 … T − 1). Use lengths - 1.",
+    )
+    got = call(ex, last_real_step, outputs.copy(), lengths.copy(), hints=[past])
     got = np.asarray(got)
     if got.shape == (N, N, H):
         fail(

@@ -5,11 +5,13 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 failed=()
+ran=0
 start=$SECONDS
 
 stage() {
   local name=$1; shift
   local t0=$SECONDS
+  ran=$((ran + 1))
   echo
   echo "==================== $name ===================="
   if "$@"; then
@@ -30,11 +32,24 @@ stage "notebooks (nbval, scalar kernels)" env ATEN_CPU_CAPABILITY=default \
   python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider book solutions exercises
 stage "book build" bash -c \
   "jupyter-book build . -W -n --keep-going && python tools/check_rendered.py _build/html"
+# Every built page opened in headless Chromium (Debian's package; CI installs it in .ci/run):
+# console errors, images and alt text, typeset maths, unrendered MyST, links and anchors,
+# toggles, the search page; a screenshot of each page goes to _build/screenshots/.
+if [ ! -x /usr/bin/chromium ]; then
+  echo
+  echo "---- pages in the browser: skipped (no /usr/bin/chromium;" \
+       "enable it with: apt-get install chromium chromium-driver)"
+elif [[ " ${failed[*]} " == *" book build "* ]]; then
+  echo
+  echo "---- pages in the browser: skipped (the book build failed)"
+else
+  stage "pages in the browser" python tools/browser_check.py _build/html
+fi
 
 elapsed=$((SECONDS - start))
 echo
 if [ ${#failed[@]} -eq 0 ]; then
-  echo "==================== 5 stages passed in ${elapsed}s ===================="
+  echo "==================== ${ran} stages passed in ${elapsed}s ===================="
 else
   echo "==================== ${#failed[@]} failed: ${failed[*]}; in ${elapsed}s ===================="
   exit 1

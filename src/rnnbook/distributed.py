@@ -98,25 +98,30 @@ def train_language_model(
     fused: bool = True,
     rank: int = 0,
     world_size: int = 1,
+    device: str = "cpu",
 ) -> tuple[nn.Module, float]:
     """Train a ``LanguageModel`` for one epoch over ``streams (T_total, N)``; return it and the
     training seconds.
 
     With ``world_size > 1`` (inside an initialised process group) the model is wrapped in
     DDP and trained on this rank's :func:`shard_streams`; the returned model is the
-    unwrapped module, equal on every rank.
+    unwrapped module, equal on every rank. ``device`` is this rank's device (``"cuda:k"``
+    for the GPU of local rank ``k`` under nccl).
     """
     from rnnbook.nn import LanguageModel
     from rnnbook.train import fit
 
     torch.manual_seed(init_seed)  # the same start on every rank (DDP also broadcasts rank 0's)
-    model = LanguageModel(vocab_size, embed_dim, hidden_size, fused=fused)
+    model = LanguageModel(vocab_size, embed_dim, hidden_size, fused=fused).to(device)
     wrapped = model
     if world_size > 1:
-        wrapped = nn.parallel.DistributedDataParallel(model)
+        ids = [torch.device(device).index] if torch.device(device).type == "cuda" else None
+        wrapped = nn.parallel.DistributedDataParallel(model, device_ids=ids)
         streams = shard_streams(streams, rank, world_size)
     start = time.perf_counter()
-    fit(wrapped, streams, bptt=bptt, lr=lr, epochs=1, device="cpu", progress=False)
+    fit(wrapped, streams, bptt=bptt, lr=lr, epochs=1, device=device, progress=False)
+    if torch.device(device).type == "cuda":
+        torch.cuda.synchronize(device)
     return model, time.perf_counter() - start
 
 

@@ -263,37 +263,57 @@ def test_fit_window_names_mistakes(wrong, message):
 # --------------------------------------------------------------------------- 1.5
 
 
-def window_net_parameters(width, V, H):
-    return width * V * H + H + H * 1 + 1
+def window_lm_parameters(width, V, H):
+    return width * V * H + H + V * H + V
 
 
-def rnn_parameters(V, H):
-    return H * V + H * H + H + 1 * H + 1
+def rnn_lm_parameters(V, H):
+    return H * V + H * H + H + V * H + V
 
 
 def test_parameter_counts_accepts_right_answer(capsys):
-    ch01.check_parameter_counts(window_net_parameters, rnn_parameters)
+    ch01.check_parameter_counts(window_lm_parameters, rnn_lm_parameters)
     out = capsys.readouterr().out
     assert "✔ Exercise 1.5" in out
-    assert f"{100 * 10_000 * 100 + 201:,}" in out
+    assert f"{100 * 10_000 * 100 + 100 + 10_000 * 100 + 10_000:,}" in out
 
 
 @pytest.mark.parametrize(
     ("window", "rnn", "message"),
     [
-        (lambda w, V, H: V * H + 2 * H + 1, rnn_parameters, "width·V·H, not V·H"),
-        (lambda w, V, H: w * V * H + H, rnn_parameters, "you are H + 1 short"),
-        (lambda w, V, H: w * V * H + H + 1, rnn_parameters, "hidden-layer bias"),
-        (lambda w, V, H: w * V * H + 2 * H, rnn_parameters, "output bias (1 value)"),
-        (lambda w, V, H: float(window_net_parameters(w, V, H)), rnn_parameters, "an int"),
-        (window_net_parameters, lambda V, H: H * V + 2 * H + 1, "W_hh (H x H) is missing"),
-        (window_net_parameters, lambda V, H: 2 * H * V + 2 * H + 1, "not H·V"),
-        (window_net_parameters, lambda V, H: H * V + H * H + H, "b_h and b_y"),
-        (window_net_parameters, lambda V, H: H * V + H * H + H + 1, "b_h (H values)"),
-        (window_net_parameters, lambda V, H: H * V + H * H + 2 * H, "output bias b_y"),
-        (window_net_parameters, lambda V, H: H * V + H * H + 3 * H + 1, "torch's nn.RNN"),
-        (window_net_parameters, lambda V, H: 7, "returned 7, expected 113."),
+        (lambda w, V, H: w * V * H + H + H + 1, rnn_lm_parameters, "one output unit"),
+        (lambda w, V, H: V * H + H + V * H + V, rnn_lm_parameters, "width·V·H, not V·H"),
+        (lambda w, V, H: w * V * H + H, rnn_lm_parameters, "the output layer (V·H weights"),
+        (lambda w, V, H: w * V * H + V * H + V, rnn_lm_parameters, "hidden-layer bias"),
+        (lambda w, V, H: w * V * H + H + V * H, rnn_lm_parameters, "output biases (V values)"),
+        (lambda w, V, H: w * V * H + H + 2 * V, rnn_lm_parameters, "you counted V weights"),
+        (
+            lambda w, V, H: float(window_lm_parameters(w, V, H)),
+            rnn_lm_parameters,
+            "an int",
+        ),
+        (window_lm_parameters, lambda V, H: H * V + H * H + 2 * H + 1, "one output unit"),
+        (window_lm_parameters, lambda V, H: H * V + H + V * H + V, "W_hh (H x H) is missing"),
+        (window_lm_parameters, lambda V, H: 2 * H * V + H + V * H + V, "not H·V"),
+        (window_lm_parameters, lambda V, H: H * V + H * H + H, "W_hy (V, H), b_y (V,)"),
+        (window_lm_parameters, lambda V, H: H * V + H * H + V * H + V, "b_h (H values)"),
+        (window_lm_parameters, lambda V, H: H * V + H * H + H + V * H, "output bias b_y"),
+        (
+            window_lm_parameters,
+            lambda V, H: H * V + H * H + 2 * H + V * H + V,
+            "torch's nn.RNN",
+        ),
+        (window_lm_parameters, lambda V, H: 7, "returned 7, expected 140."),
     ],
 )
 def test_parameter_counts_name_mistakes(window, rnn, message):
     _fails(message, ch01.check_parameter_counts, window, rnn)
+
+
+def test_parameter_counts_of_the_earlier_exercise_are_recognised():
+    def window_net_parameters(width, V, H):
+        return width * V * H + H + H + 1
+
+    _fails(
+        "make fresh EX=01", ch01.check_parameter_counts, window_net_parameters, rnn_lm_parameters
+    )

@@ -352,6 +352,8 @@ def test_largest_hidden_size_stub_is_reported():
             "your count has W_hh with 4H·D entries, as if it were (4H, D)",
         ),
         (_largest_with(biases=0), "your count leaves the biases out"),
+        (_largest_with(biases=1), "your count ignores two_biases: it always has one bias"),
+        (_largest_with(biases=2), "your count ignores two_biases: it always has two bias"),
         (_largest_with(gates=3), "your count has 3 gates, a GRU's"),
         (_largest_with(first_over=True), "returned 30, one too many: with H = 30 a layer has"),
         (
@@ -363,7 +365,8 @@ def test_largest_hidden_size_stub_is_reported():
         (
             lambda *a, **k: _largest(*a, **k) + 2,
             "largest_hidden_size(10, 5000) returned 31, expected 29: with H = 29 an LSTM "
-            "layer has 4H(D + H) + 8H = 4,756 parameters",
+            "layer has 4H(D + H) + 8H = 4,756 parameters, the most within the budget; with "
+            "H = 31 it has 5,332, over the budget of 5,000.",
         ),
     ],
 )

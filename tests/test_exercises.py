@@ -1,6 +1,7 @@
 """The exercise pipeline: exercises/ is generated from solutions/ and holds no answers;
 no answer can be copied from its chapter; the reader's workspace is never overwritten."""
 
+import ast
 import builtins
 import importlib.util
 import io
@@ -225,6 +226,39 @@ def test_no_answer_can_be_copied_from_its_chapter(solution):
         f"{solution.name}: these answers appear in book/{chapter.name} (up to names and "
         "spacing); ask for a variant the chapter does not show:\n" + "\n---\n".join(copied)
     )
+
+
+def _signatures(source: str) -> set[tuple[str, tuple[str, ...]]]:
+    """(name, argument names) of every function that ``source`` defines."""
+    source = "\n".join(
+        line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
+    )
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {
+        (node.name, tuple(a.arg for a in node.args.posonlyargs + node.args.args))
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef)
+    }
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
+def test_no_exercise_asks_for_a_function_its_chapter_defines(solution):
+    """An exercise whose function has the name and arguments of one the chapter defines
+    asks for transcription, whatever the body: ask for a variant instead."""
+    chapter = nbformat.read(ROOT / "book" / solution.name, as_version=4)
+    shown = set().union(*(_signatures(c.source) for c in chapter.cells if c.cell_type == "code"))
+    asked = set().union(
+        *(
+            _signatures(c.source)
+            for c in nbformat.read(solution, as_version=4).cells
+            if c.cell_type == "code" and make_exercises.BEGIN in c.source
+        )
+    )
+    same = sorted(f"{name}({', '.join(args)})" for name, args in asked & shown)
+    assert not same, f"{solution.name} asks for functions the chapter defines: {same}"
 
 
 def test_the_copy_detector_sees_renamed_and_respaced_copies(tmp_path):

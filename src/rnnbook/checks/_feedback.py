@@ -513,6 +513,20 @@ def install() -> bool:
 # --------------------------------------------------------------------------- renamed checkers
 
 
+def changed(exercise: str, chapter: str, evidence: str) -> None:
+    """Fail: the reader's notebook holds an earlier version of ``exercise``.
+
+    ``evidence`` says how that shows ("it calls `check_bptt`, the checker of the earlier
+    version"); the message says how to fetch the new notebook without losing the old one.
+    """
+    fail(
+        exercise,
+        f"this exercise has changed since your notebook was copied: {evidence}. Fetch the "
+        f"new notebook with `make fresh EX={chapter}` (your current one is kept in "
+        f"work/old/), or copy exercises/{chapter}_*.ipynb yourself.",
+    )
+
+
 def retired(checkers: dict[str, str], chapter: str) -> Callable[[str], Callable[..., None]]:
     """A module ``__getattr__`` for the checkers of earlier versions of exercises.
 
@@ -528,13 +542,7 @@ def retired(checkers: dict[str, str], chapter: str) -> Callable[[str], Callable[
         exercise = checkers[name]
 
         def old_checker(*args: Any, **kwargs: Any) -> None:
-            fail(
-                exercise,
-                f"this exercise has changed since your notebook was copied: it calls "
-                f"`{name}`, the checker of the earlier version. Fetch the new notebook with "
-                f"`make fresh EX={chapter}` (your current one is kept in work/old/), or copy "
-                f"exercises/{chapter}_*.ipynb yourself.",
-            )
+            changed(exercise, chapter, f"it calls `{name}`, the checker of the earlier version")
 
         old_checker.__name__ = name
         return old_checker

@@ -21,10 +21,15 @@ exercise  checker                          mistakes it recognises
 1.4       :func:`check_fit_window`         padding at the front, keeping the last
                                            tokens, window one too short, input
                                            modified in place, wrong pad value
-1.5       :func:`check_parameter_counts`   missing biases or output layer, width
-                                           factor forgotten, W_hh left out or counted
-                                           as H·V, torch's two hidden biases
+1.5       :func:`check_parameter_counts`   the chapter's one-output count where a
+                                           next-word predictor has V outputs, missing
+                                           biases or output layer, width factor
+                                           forgotten, W_hh left out or counted as H·V,
+                                           torch's two hidden biases
 ========  ===============================  ============================================
+
+Exercise 1.5 asks for the chapter's two networks as next-word predictors (V outputs), a
+count the chapter does not show.
 
 Conventions of exercise 1.1: words are lowercased, punctuation is dropped, the vocabulary
 holds each distinct word once, sorted alphabetically, with ids 0, 1, …, V−1.
@@ -38,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnbook.checks._feedback import call, fail, passed
+from rnnbook.checks._feedback import _name, call, changed, fail, passed
 from rnnbook.data.toy import HARRY_POTTER
 
 __all__ = [
@@ -465,22 +470,29 @@ def _count_mistake(got: int, expected: int, named: dict[str, int]) -> str:
 
 
 def check_parameter_counts(
-    window_net_parameters: Callable[[int, int, int], int],
-    rnn_parameters: Callable[[int, int], int],
+    window_lm_parameters: Callable[[int, int, int], int],
+    rnn_lm_parameters: Callable[[int, int], int],
 ) -> None:
-    """Exercise 1.5: count the weights and biases of the two models of the chapter.
+    """Exercise 1.5: the chapter's two models as next-word predictors, with V outputs.
 
-    ``window_net_parameters(width, V, H)``: a one-hot window of ``width`` words of size ``V``,
-    flattened, a hidden layer of ``H`` units and one output unit, each layer with weights
-    and biases. ``rnn_parameters(V, H)``: ``W_xh (H, V)``, ``W_hh (H, H)``, ``b_h (H,)``,
-    ``W_hy (1, H)``, ``b_y (1,)``.
+    ``window_lm_parameters(width, V, H)``: a one-hot window of ``width`` words of size
+    ``V``, flattened, a hidden layer of ``H`` units and ``V`` output units (one score per
+    word), each layer with weights and biases. ``rnn_lm_parameters(V, H)``:
+    ``W_xh (H, V)``, ``W_hh (H, H)``, ``b_h (H,)``, ``W_hy (V, H)``, ``b_y (V,)``.
     """
     ex = "1.5"
+    if _name(window_lm_parameters) == "window_net_parameters":
+        changed(ex, "01", "it answers with `window_net_parameters`, the one-output count")
+    one_output = (
+        "this is the count of the chapter's network with one output unit; a next-word "
+        "predictor has V outputs, one score per word: an output layer of V·H weights and "
+        "V biases"
+    )
     for width, V, H in ((1, 4, 8), (16, 4, 32), (50, 10_000, 100)):
         first = width * V * H
-        expected = first + H + H + 1
-        got = call(ex, window_net_parameters, width, V, H)
-        name = f"window_net_parameters(width={width}, V={V}, H={H})"
+        expected = first + H + V * H + V
+        got = call(ex, window_lm_parameters, width, V, H)
+        name = f"window_lm_parameters(width={width}, V={V}, H={H})"
         if not isinstance(got, int | np.integer):
             fail(ex, f"{name} should return an int, got {type(got).__name__} {got!r}.")
         if got == expected:
@@ -489,20 +501,24 @@ def check_parameter_counts(
             int(got),
             expected,
             {
+                one_output: first + H + H + 1,
                 "the first layer has one weight per (position, word, hidden unit): width·V·H, "
-                "not V·H": V * H + H + H + 1,
-                "you are H + 1 short: the two biases, or the output layer (H weights, 1 bias), "
-                "are missing": first + H,
-                "the hidden-layer bias (H values) is missing": first + H + 1,
-                "the output bias (1 value) is missing": first + H + H,
+                "not V·H": V * H + H + V * H + V,
+                "the output layer (V·H weights, V biases) is missing": first + H,
+                "the hidden-layer bias (H values) is missing": first + V * H + V,
+                "the output biases (V values) are missing": first + H + V * H,
+                "the output layer has V·H weights and V biases; you counted V weights": first
+                + H
+                + V
+                + V,
             },
         )
         fail(ex, f"{name} returned {got}, expected {expected}" + (f": {hint}." if hint else "."))
 
     for V, H in ((4, 8), (4, 32), (10_000, 100)):
-        expected = H * V + H * H + H + H + 1
-        got = call(ex, rnn_parameters, V, H)
-        name = f"rnn_parameters(V={V}, H={H})"
+        expected = H * V + H * H + H + V * H + V
+        got = call(ex, rnn_lm_parameters, V, H)
+        name = f"rnn_lm_parameters(V={V}, H={H})"
         if not isinstance(got, int | np.integer):
             fail(ex, f"{name} should return an int, got {type(got).__name__} {got!r}.")
         if got == expected:
@@ -511,20 +527,20 @@ def check_parameter_counts(
             int(got),
             expected,
             {
-                "W_hh (H x H) is missing": H * V + H + H + 1,
-                "W_hh has shape (H, H), so H·H weights, not H·V": 2 * H * V + H + H + 1,
-                "you are H + 1 short: the biases b_h and b_y, or the output layer W_hy, b_y, "
-                "are missing": H * V + H * H + H,
-                "the bias b_h (H values) is missing": H * V + H * H + H + 1,
-                "the output bias b_y is missing": H * V + H * H + H + H,
+                one_output: H * V + H * H + H + H + 1,
+                "W_hh (H x H) is missing": H * V + H + V * H + V,
+                "W_hh has shape (H, H), so H·H weights, not H·V": 2 * H * V + H + V * H + V,
+                "the output layer W_hy (V, H), b_y (V,) is missing": H * V + H * H + H,
+                "the bias b_h (H values) is missing": H * V + H * H + V * H + V,
+                "the output bias b_y (V values) is missing": H * V + H * H + H + V * H,
                 "you counted two hidden biases, as torch's nn.RNN stores (b_ih and b_hh); "
-                "the exercise's RNN has one, b_h": H * V + H * H + 2 * H + H + 1,
+                "the exercise's RNN has one, b_h": H * V + H * H + 2 * H + V * H + V,
             },
         )
         fail(ex, f"{name} returned {got}, expected {expected}" + (f": {hint}." if hint else "."))
-    wide = window_net_parameters(100, 10_000, 100)
+    wide = window_lm_parameters(100, 10_000, 100)
     passed(
         ex,
-        f"with V = 10,000 and H = 100, a 100-word window net has {wide:,} parameters, "
-        f"the recurrent net {rnn_parameters(10_000, 100):,} for any length.",
+        f"with V = 10,000 and H = 100, a next-word window net over 100 words has {wide:,} "
+        f"parameters, the recurrent net {rnn_lm_parameters(10_000, 100):,} for any length.",
     )

@@ -585,6 +585,17 @@ def _count_mistakes(D: int, two_biases: bool) -> list[tuple[str, Callable[[int],
             lambda H: _count(D, H, biases, W_hh_inputs=D),
         ),
         (
+            "your count ignores two_biases: it always has one bias vector, but torch's "
+            "LSTM, the default (two_biases=True), has two, bias_ih and bias_hh: "
+            "4H(D + H) + 8H.",
+            lambda H: _count(D, H, 1),
+        ),
+        (
+            "your count ignores two_biases: it always has two bias vectors, but with "
+            "two_biases=False there is one, b (4H,): 4H(D + H) + 4H.",
+            lambda H: _count(D, H, 2),
+        ),
+        (
             "your count leaves the biases out: torch.nn.LSTM has bias_ih and bias_hh, 4H "
             "each, and rnnbook.scratch one b (4H,); they count as parameters too.",
             lambda H: _count(D, H, 0),
@@ -674,12 +685,17 @@ def check_largest_hidden_size(largest_hidden_size: Callable[..., int]) -> None:
             f"{case} returned {got}, one too few: H = {right} still fits, {formula} = "
             f"{_count(D, right, biases):,} ≤ {budget:,} (a budget met exactly fits).",
         )
-    used = f"{_count(D, got, biases):,}" if got >= 0 else "no"
+    if got > 0:
+        used = _count(D, got, biases)
+        side = "over" if used > budget else "within"
+        theirs = f"; with H = {got} it has {used:,}, {side} the budget of {budget:,}"
+    else:
+        theirs = ""
     fail(
         ex,
         f"{case} returned {got}, expected {right}: with H = {right} an LSTM layer has "
-        f"{formula} = {_count(D, right, biases):,} parameters, the most within the budget; "
-        f"with H = {got} it has {used}.",
+        f"{formula} = {_count(D, right, biases):,} parameters, the most within the "
+        f"budget{theirs}.",
     )
 
 

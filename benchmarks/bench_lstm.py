@@ -14,11 +14,12 @@ Rows (one layer, one direction, float32, loss = sum of outputs):
 
 * naive per-gate loop: every step computes each gate with its own two matrix products,
   ``σ(W_xi x_t + W_hi h + b_i)``, ... — eight small products per step.
-* hoisted, plain gates: ``rnnbook.nn.LSTM`` with ``fused_gates = False`` —
+* hoisted: ``rnnbook.nn.LSTM`` as it ships —
   ``X W_ih^T + b`` for all steps in one product, the four gates in one ``(N, 4H)`` product
   per step, the gate arithmetic as plain torch lines (autograd records each).
-* fused gates: ``rnnbook.nn.LSTM`` as it ships — the same, with the gate arithmetic as one
-  autograd node with a hand-written backward (``rnnbook.nn.cells.LSTMPointwise``).
+* hoisted + fused gates: ``rnnbook.nn.LSTM`` with ``fused_gates = True`` — the same, with
+  the gate arithmetic as one autograd node with a hand-written backward
+  (``rnnbook.nn.cells.LSTMPointwise``).
 * compiled: ``torch.compile`` of ``rnnbook.nn.LSTM`` (CPU only with ``--compile``; on the GPU
   ``mode="reduce-overhead"``, which replays the whole unrolled time loop as CUDA graphs).
 * torch.nn.LSTM: oneDNN on the CPU, cuDNN on the GPU; the reference of every ratio.
@@ -137,13 +138,13 @@ def measure(device, args, compiled_mode):
     ours = LSTM(args.D, args.H).to(device)
     reference = nn.LSTM(args.D, args.H).to(device)
     reference.load_state_dict(ours.state_dict())
-    plain = LSTM(args.D, args.H).to(device)
-    plain.load_state_dict(ours.state_dict())
-    plain.fused_gates = False
+    fused = LSTM(args.D, args.H).to(device)
+    fused.load_state_dict(ours.state_dict())
+    fused.fused_gates = True
     rows = {
         NAIVE: NaiveLSTM(ours),
-        HOISTED: plain,
-        FUSED: ours,
+        HOISTED: ours,
+        FUSED: fused,
     }
     compile_seconds = {}
     x = torch.randn(args.T, args.N, args.D, device=device, requires_grad=True)

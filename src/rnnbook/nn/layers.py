@@ -263,9 +263,10 @@ class LSTM(_Recurrent):
     ``h`` and the output are of size ``P`` (``h0`` is ``(L·dirs, N, P)``, ``W_hh`` is
     ``(4H, P)``, the next layer's input ``dirs·P``), while the cell ``c`` keeps size ``H``.
 
-    The gate arithmetic runs as one autograd node with a hand-written backward
-    (:class:`rnnbook.nn.cells.LSTMPointwise`); set ``layer.fused_gates = False`` for the plain
-    lines of :func:`rnnbook.nn.cells.lstm_step` (same values; Appendix A times both).
+    ``layer.fused_gates = True`` runs the gate arithmetic as one autograd node with a
+    hand-written backward (:class:`rnnbook.nn.cells.LSTMPointwise`) instead of the plain lines
+    of :func:`rnnbook.nn.cells.lstm_step`: same values; Appendix A times both (on a CPU the
+    difference is within the noise, so the readable lines are the default).
     """
 
     gates, has_cell = 4, True
@@ -296,7 +297,7 @@ class LSTM(_Recurrent):
         xw = super()._project(x, w)
         return xw if w["bias_hh"] is None else xw + w["bias_hh"]
 
-    fused_gates = True  # the gate arithmetic as one autograd node (cells.LSTMPointwise)
+    fused_gates = False  # True: the gate arithmetic as one autograd node (cells.LSTMPointwise)
 
     def _step(self, xw, state, w):
         h, c = state

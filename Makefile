@@ -15,7 +15,7 @@ STAMP  := $(VENV)/.installed
 # `make exercises` touches it.
 WORK := work
 
-.PHONY: book test lab fresh exercises clean
+.PHONY: book test lab fresh exercises clean bench
 
 # numpy's OpenBLAS spawns a thread per core for every small matrix product; on a 2-core
 # machine that is slower than one thread for the book's sizes. torch has its own pool.
@@ -52,3 +52,10 @@ exercises: $(STAMP)
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache
+
+# the benchmarks at full size, with their ratio tables (not part of `make test`)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_lstm.py --compile
+	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/bench_precision.py
+	OMP_NUM_THREADS=1 $(BIN)/torchrun --standalone --nproc_per_node=2 benchmarks/ddp_charlm.py --check
+	$(BIN)/python benchmarks/bench_charlm.py

@@ -270,34 +270,11 @@ class LSTM(_Recurrent):
     """
 
     gates, has_cell = 4, True
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        num_layers: int = 1,
-        bias: bool = True,
-        batch_first: bool = False,
-        dropout: float = 0.0,
-        bidirectional: bool = False,
-        proj_size: int = 0,
-    ):
-        super().__init__(
-            input_size,
-            hidden_size,
-            num_layers,
-            bias,
-            batch_first,
-            dropout,
-            bidirectional,
-            proj_size,
-        )
+    fused_gates = False  # True: the gate arithmetic as one autograd node (cells.LSTMPointwise)
 
     def _project(self, x, w):
         xw = super()._project(x, w)
         return xw if w["bias_hh"] is None else xw + w["bias_hh"]
-
-    fused_gates = False  # True: the gate arithmetic as one autograd node (cells.LSTMPointwise)
 
     def _step(self, xw, state, w):
         h, c = state

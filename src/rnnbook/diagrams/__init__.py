@@ -7,6 +7,13 @@ cells     the repeating modules: RNN, LSTM (colah style) and GRU cells (chapters
 stacks    deep RNNs as a grid of layers x steps, and bidirectional RNNs (chapter 08)
 """
 
+from rnnbook.diagrams.cells import (
+    GRU_HIGHLIGHTS,
+    LSTM_HIGHLIGHTS,
+    draw_lstm_cell,
+    draw_lstm_walkthrough,
+    draw_repeating_modules,
+)
 from rnnbook.diagrams.wirings import (
     EDGE_COLOR,
     HIDDEN_COLOR,
@@ -19,6 +26,11 @@ from rnnbook.diagrams.wirings import (
 )
 
 __all__ = [
+    "GRU_HIGHLIGHTS",
+    "LSTM_HIGHLIGHTS",
+    "draw_lstm_cell",
+    "draw_lstm_walkthrough",
+    "draw_repeating_modules",
     "EDGE_COLOR",
     "HIDDEN_COLOR",
     "INPUT_COLOR",

@@ -1,0 +1,422 @@
+"""The repeating modules of recurrent networks, drawn inside the cell (chapters 06 and 07).
+
+The visual language follows colah's LSTM essay, drawn anew, and extends the one of
+:mod:`rnnbook.diagrams.wirings`:
+
+* a **yellow box** is a neural network layer (an affine map followed by σ or tanh),
+* a **pink circle** is a pointwise operation (×, +, tanh, 1−),
+* a **line with an arrow** carries a vector from one place to another,
+* two lines **merging** into one concatenate their vectors, e.g. :math:`[h_{t-1}, x_t]`,
+* a line **forking** at a dot copies its vector,
+* inputs :math:`x_t` are red boxes at the bottom and hidden states :math:`h_t` green boxes,
+  as in the wiring drawings; the LSTM's cell state :math:`c_t` runs as the horizontal line
+  along the top of the cell, its hidden state along the bottom.
+
+A drawing can *highlight* one path: that path keeps its colours and is drawn thicker, all
+the rest turns grey. Coordinates are in one unit per "slot"; a cell spans x in [0, 10].
+
+Public functions
+----------------
+draw_repeating_modules()          one tanh layer in the RNN against four layers in the LSTM
+draw_lstm_cell(highlight, ax)     the LSTM cell with its legend, one path highlighted
+draw_lstm_walkthrough()           the cell, forget, input and output paths with their equations
+draw_gradient_paths(n_steps)      the gradient along the cell state against the hidden state
+draw_gru_cell(highlight, ax)      the GRU cell, one path highlighted
+draw_lstm_vs_gru()                the two cells side by side
+draw_reset_placement()            the GRU candidate with reset before or after the product
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+
+from rnnbook.diagrams.wirings import EDGE_COLOR, HIDDEN_COLOR, INPUT_COLOR
+
+LAYER_COLOR = "#fbe08f"
+POINTWISE_COLOR = "#f5bfd3"
+CELL_COLOR = "#eeeeee"
+GREY_LINE = "#c9c9c9"
+GREY_FILL = "#f5f5f5"
+GREY_TEXT = "#b3b3b3"
+CELL_PATH_COLOR = "#d95f02"
+HIDDEN_PATH_COLOR = "#5e3c99"
+
+LSTM_HIGHLIGHTS = (None, "cell", "forget", "input", "output")
+GRU_HIGHLIGHTS = (None, "reset", "update", "candidate")
+
+_ALWAYS = None  # group marker: drawn in full colour whatever is highlighted
+_OP_R = 0.3  # radius of a pointwise operation
+_LAYER_H = 0.62  # height of a layer box
+
+
+def _check_highlight(highlight: str | None, allowed: tuple[str | None, ...]) -> None:
+    if highlight not in allowed:
+        raise ValueError(f"highlight must be one of {allowed}, got {highlight!r}")
+
+
+@dataclass
+class _Pen:
+    """Draws on ``ax`` at an offset; elements outside the highlighted path turn grey."""
+
+    ax: Axes
+    highlight: str | None = None
+    dx: float = 0.0
+    dy: float = 0.0
+    fontsize: float = 11
+
+    def active(self, groups: Iterable[str] | None) -> bool:
+        return groups is None or self.highlight is None or self.highlight in groups
+
+    def _p(self, x: float, y: float) -> tuple[float, float]:
+        return (x + self.dx, y + self.dy)
+
+    def _line_style(self, groups: Iterable[str] | None) -> tuple[str, float]:
+        if not self.active(groups):
+            return GREY_LINE, 1.3
+        return EDGE_COLOR, (2.6 if self.highlight is not None and groups is not None else 1.5)
+
+    def line(
+        self,
+        points: Sequence[tuple[float, float]],
+        groups: Iterable[str] | None = _ALWAYS,
+        arrow: bool = True,
+        color: str | None = None,
+        lw: float | None = None,
+    ) -> None:
+        """A polyline through ``points``, with an arrow head on its last segment."""
+        c, w = self._line_style(groups)
+        c, w = color or c, lw or w
+        pts = [self._p(*p) for p in points]
+        if len(pts) > 2 or not arrow:
+            last = pts[-2:] if arrow else pts
+            body = pts[:-1] if arrow else pts
+            xs, ys = zip(*body, strict=True)
+            self.ax.plot(xs, ys, color=c, lw=w, solid_joinstyle="miter", zorder=2)
+            if not arrow:
+                return
+            pts = last
+        self.ax.add_patch(
+            FancyArrowPatch(
+                pts[0],
+                pts[1],
+                arrowstyle="-|>",
+                mutation_scale=9 + 2 * w,
+                color=c,
+                lw=w,
+                shrinkA=0,
+                shrinkB=0,
+                zorder=2,
+            )
+        )
+
+    def dot(self, x: float, y: float, groups: Iterable[str] | None = _ALWAYS) -> None:
+        """A copy: the vector at (x, y) goes on along two lines."""
+        c, w = self._line_style(groups)
+        self.ax.add_patch(Circle(self._p(x, y), 0.07 + 0.015 * w, color=c, zorder=2.5))
+
+    def _text(self, x: float, y: float, text: str, active: bool, **kw) -> None:
+        kw.setdefault("fontsize", self.fontsize)
+        kw.setdefault("ha", "center")
+        kw.setdefault("va", "center")
+        kw.setdefault("zorder", 5)
+        kw["color"] = kw.get("color", "black") if active else GREY_TEXT
+        self.ax.text(*self._p(x, y), text, **kw)
+
+    def layer(
+        self, x: float, y: float, text: str, groups: Iterable[str] | None = _ALWAYS, w: float = 1.0
+    ) -> None:
+        """A yellow neural network layer centred at (x, y)."""
+        self._box(x, y, w, _LAYER_H, text, LAYER_COLOR, groups, rounding=0.06)
+
+    def tag(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        color: str,
+        groups: Iterable[str] | None = _ALWAYS,
+        w: float = 0.9,
+    ) -> None:
+        """A vector entering or leaving the drawing, e.g. a red :math:`x_t` box."""
+        self._box(x, y, w, 0.5, text, color, groups, rounding=0.1)
+
+    def _box(self, x, y, w, h, text, color, groups, rounding) -> None:
+        active = self.active(groups)
+        strong = active and self.highlight is not None and groups is not None
+        cx, cy = self._p(x, y)
+        self.ax.add_patch(
+            FancyBboxPatch(
+                (cx - w / 2, cy - h / 2),
+                w,
+                h,
+                boxstyle=f"round,pad=0.02,rounding_size={rounding}",
+                facecolor=color if active else GREY_FILL,
+                edgecolor=EDGE_COLOR if active else GREY_LINE,
+                linewidth=2.2 if strong else 1.2,
+                zorder=3,
+            )
+        )
+        self._text(x, y, text, active)
+
+    def op(self, x: float, y: float, text: str, groups: Iterable[str] | None = _ALWAYS) -> None:
+        """A pink pointwise operation centred at (x, y)."""
+        active = self.active(groups)
+        strong = active and self.highlight is not None and groups is not None
+        small = len(text) > 2
+        self.ax.add_patch(
+            Circle(
+                self._p(x, y),
+                _OP_R,
+                facecolor=POINTWISE_COLOR if active else GREY_FILL,
+                edgecolor=EDGE_COLOR if active else GREY_LINE,
+                linewidth=2.2 if strong else 1.2,
+                zorder=3,
+            )
+        )
+        size = self.fontsize * (0.72 if small else 1.15)
+        self._text(x, y, text, active, fontsize=size)
+
+    def label(
+        self, x: float, y: float, text: str, groups: Iterable[str] | None = _ALWAYS, **kw
+    ) -> None:
+        """A plain symbol next to a line, e.g. :math:`f_t`."""
+        self._text(x, y, text, self.active(groups), **kw)
+
+    def frame(self, x0: float, y0: float, x1: float, y1: float, text: str = "") -> None:
+        """The grey rounded rectangle of one module."""
+        px, py = self._p(x0, y0)
+        self.ax.add_patch(
+            FancyBboxPatch(
+                (px, py),
+                x1 - x0,
+                y1 - y0,
+                boxstyle="round,pad=0,rounding_size=0.45",
+                facecolor=CELL_COLOR,
+                edgecolor="#9a9a9a",
+                linewidth=1.2,
+                zorder=1,
+            )
+        )
+        if text:
+            self._text((x0 + x1) / 2, (y0 + y1) / 2, text, True, color="#555555")
+
+
+def _finish(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+
+# ----------------------------------------------------------------------------------------
+# LSTM
+# ----------------------------------------------------------------------------------------
+# Rows of the LSTM cell: the cell state on top, the hidden state at the bottom.
+_C_Y, _H_Y, _LAYER_Y = 5.2, 0.6, 1.8
+_GATES = ("forget", "input", "output")
+
+
+def _lstm_inside(pen: _Pen, ends: bool = True, left: float = -0.6, right: float = 10.6) -> None:
+    """The inside of one LSTM cell spanning x in [0, 10]; its lines reach ``left``, ``right``.
+
+    With ``ends`` the entering and leaving vectors get their labels.
+    """
+    cell, fo, inp, out = ("cell",), ("forget",), ("input",), ("output",)
+    pen.frame(0, -0.3, 10, 6.0)
+    # The cell state: c_{t-1} -> x f_t -> + -> c_t, with a copy down to tanh.
+    pen.line([(left, _C_Y), (2.0 - _OP_R, _C_Y)], ("cell", "forget"), arrow=False)
+    pen.line([(2.0 + _OP_R, _C_Y), (5.0 - _OP_R, _C_Y)], cell, arrow=False)
+    pen.line([(5.0 + _OP_R, _C_Y), (8.4, _C_Y)], cell, arrow=False)
+    pen.line([(8.4, _C_Y), (right, _C_Y)], cell)
+    pen.op(2.0, _C_Y, "×", ("cell", "forget"))
+    pen.op(5.0, _C_Y, "+", ("cell", "input"))
+    # The hidden state h_{t-1} meets x_t (concatenation) and is copied to the four layers.
+    pen.line([(left, _H_Y), (1.0, _H_Y)], _GATES, arrow=False)
+    pen.line([(1.0, -0.8), (1.0, _H_Y)], _GATES, arrow=False)
+    pen.line([(1.0, _H_Y), (2.0, _H_Y)], _GATES, arrow=False)
+    pen.line([(2.0, _H_Y), (3.5, _H_Y)], ("input", "output"), arrow=False)
+    pen.line([(3.5, _H_Y), (5.0, _H_Y)], ("input", "output"), arrow=False)
+    pen.line([(5.0, _H_Y), (7.0, _H_Y), (7.0, _LAYER_Y - _LAYER_H / 2)], out)
+    for x, groups in ((2.0, _GATES), (3.5, ("input", "output")), (5.0, ("input", "output"))):
+        pen.dot(x, _H_Y, groups)
+    top = _LAYER_Y + _LAYER_H / 2
+    # Forget gate.
+    pen.line([(2.0, _H_Y), (2.0, _LAYER_Y - _LAYER_H / 2)], fo)
+    pen.layer(2.0, _LAYER_Y, "σ", fo)
+    pen.line([(2.0, top), (2.0, _C_Y - _OP_R)], fo)
+    pen.label(2.32, 3.5, "$f_t$", fo)
+    # Input gate and candidate, multiplied and added to the cell state.
+    pen.line([(3.5, _H_Y), (3.5, _LAYER_Y - _LAYER_H / 2)], inp)
+    pen.layer(3.5, _LAYER_Y, "σ", inp)
+    pen.line([(3.5, top), (3.5, 3.6), (5.0 - _OP_R, 3.6)], inp)
+    pen.label(3.82, 2.85, "$i_t$", inp)
+    pen.line([(5.0, _H_Y), (5.0, _LAYER_Y - _LAYER_H / 2)], inp)
+    pen.layer(5.0, _LAYER_Y, "tanh", inp)
+    pen.line([(5.0, top), (5.0, 3.6 - _OP_R)], inp)
+    pen.label(5.42, 2.75, r"$\tilde c_t$", inp)
+    pen.op(5.0, 3.6, "×", inp)
+    pen.line([(5.0, 3.6 + _OP_R), (5.0, _C_Y - _OP_R)], inp)
+    # Output gate: h_t = o_t * tanh(c_t).
+    pen.layer(7.0, _LAYER_Y, "σ", out)
+    pen.line([(7.0, top), (7.0, 2.8), (8.4 - _OP_R, 2.8)], out)
+    pen.label(7.35, 3.05, "$o_t$", out)
+    pen.dot(8.4, _C_Y, ("cell", "output"))
+    pen.line([(8.4, _C_Y), (8.4, 4.0 + _OP_R)], out)
+    pen.op(8.4, 4.0, "tanh", out)
+    pen.line([(8.4, 4.0 - _OP_R), (8.4, 2.8 + _OP_R)], out)
+    pen.op(8.4, 2.8, "×", out)
+    pen.line([(8.4, 2.8 - _OP_R), (8.4, _H_Y), (right, _H_Y)], out)
+    pen.dot(9.3, _H_Y, out)
+    pen.line([(9.3, _H_Y), (9.3, 6.55)], out)
+    if ends:
+        pen.label(-1.05, _C_Y, "$c_{t-1}$", ("cell", "forget"), ha="right")
+        pen.label(11.05, _C_Y, "$c_t$", cell, ha="left")
+        pen.tag(-1.2, _H_Y, "$h_{t-1}$", HIDDEN_COLOR, _GATES)
+        pen.tag(11.1, _H_Y, "$h_t$", HIDDEN_COLOR, out)
+        pen.tag(9.3, 6.85, "$h_t$", HIDDEN_COLOR, out)
+        pen.tag(1.0, -1.05, "$x_t$", INPUT_COLOR, _GATES)
+
+
+def _legend(ax: Axes, y: float, x0: float, x1: float, fontsize: float = 10) -> None:
+    """The legend strip: layer, pointwise operation, vector transfer, concatenate, copy."""
+    pen = _Pen(ax, fontsize=fontsize)
+    step = (x1 - x0) / 5
+    xs = [x0 + step * (k + 0.5) for k in range(5)]
+    ty = y - 0.7
+    pen.layer(xs[0], y, "", w=0.9)
+    pen.op(xs[1], y, "")
+    pen.line([(xs[2] - 0.6, y), (xs[2] + 0.6, y)])
+    pen.line([(xs[3] - 0.6, y + 0.3), (xs[3] - 0.1, y), (xs[3] + 0.6, y)])
+    pen.line([(xs[3] - 0.6, y - 0.3), (xs[3] - 0.1, y)], arrow=False)
+    pen.line([(xs[4] - 0.6, y), (xs[4] - 0.05, y), (xs[4] + 0.6, y + 0.3)])
+    pen.line([(xs[4] - 0.05, y), (xs[4] + 0.6, y - 0.3)])
+    pen.dot(xs[4] - 0.05, y)
+    names = ("neural network\nlayer", "pointwise\noperation", "vector\ntransfer")
+    names += ("concatenate", "copy")
+    for x, name in zip(xs, names, strict=True):
+        pen.label(x, ty, name, va="top", fontsize=fontsize)
+
+
+def draw_lstm_cell(
+    highlight: str | None = None, ax: Axes | None = None, *, legend: bool = True
+) -> Figure:
+    """Draw one LSTM cell in colah's style and return its figure (one axes unless ``ax``).
+
+    The cell state runs along the top (:math:`c_{t-1}` → × :math:`f_t` → + → :math:`c_t`),
+    the hidden state along the bottom: :math:`h_{t-1}` is concatenated with :math:`x_t` and
+    copied into four layers (σ for :math:`f_t`, σ for :math:`i_t`, tanh for
+    :math:`\\tilde c_t`, σ for :math:`o_t`); :math:`h_t = o_t \\odot \\tanh(c_t)` leaves to
+    the right and upwards.
+
+    Parameters
+    ----------
+    highlight : None, "cell", "forget", "input" or "output": draw that path thick and in
+        colour, and grey the rest.
+    ax : draw on this axes instead of a new figure.
+    legend : add the legend strip under the cell.
+    """
+    _check_highlight(highlight, LSTM_HIGHLIGHTS)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8.5, 6.8 if legend else 5.4))
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99)
+    _lstm_inside(_Pen(ax, highlight))
+    bottom = -1.6
+    if legend:
+        _legend(ax, -2.3, -1.8, 11.8)
+        bottom = -3.9
+    _finish(ax, (-2.0, 12.0), (bottom, 7.3))
+    return ax.figure
+
+
+_WALKTHROUGH = (
+    ("cell", r"$c_t = f_t \odot c_{t-1} + i_t \odot \tilde c_t$"),
+    ("forget", r"$f_t = \sigma(W_f\,[h_{t-1}, x_t] + b_f)$"),
+    (
+        "input",
+        r"$i_t = \sigma(W_i\,[h_{t-1}, x_t] + b_i)$" + "\n"
+        r"$\tilde c_t = \tanh(W_g\,[h_{t-1}, x_t] + b_g)$",
+    ),
+    (
+        "output",
+        r"$o_t = \sigma(W_o\,[h_{t-1}, x_t] + b_o)$" + "\n" r"$h_t = o_t \odot \tanh(c_t)$",
+    ),
+)
+
+
+def draw_lstm_walkthrough() -> Figure:
+    """Draw the LSTM cell four times (2×2 axes), highlighting the cell, forget, input and
+    output paths in turn, each titled with its equation."""
+    fig, axes = plt.subplots(2, 2, figsize=(10.0, 7.6))
+    for ax, (path, equation) in zip(axes.flat, _WALKTHROUGH, strict=True):
+        draw_lstm_cell(path, ax, legend=False)
+        ax.set_title(f"{path} path\n{equation}", fontsize=11.5)
+    fig.tight_layout()
+    return fig
+
+
+# ----------------------------------------------------------------------------------------
+# The repeating modules
+# ----------------------------------------------------------------------------------------
+def _rnn_inside(pen: _Pen, y: float) -> None:
+    """The inside of a plain RNN cell spanning x in [0, 10]: one tanh layer on the line."""
+    pen.frame(0, y - 1.3, 10, y + 1.3)
+    pen.line([(-2.0, y), (1.0, y)], arrow=False)
+    pen.line([(1.0, y - 1.8), (1.0, y)], arrow=False)
+    pen.line([(1.0, y), (5.0 - 0.55, y)])
+    pen.layer(5.0, y, "tanh", w=1.1)
+    pen.line([(5.0 + 0.55, y), (12.0, y)])
+    pen.dot(9.3, y)
+    pen.line([(9.3, y), (9.3, y + 2.05)])
+
+
+def _outer_module(pen: _Pen, x0: float, y0: float, y1: float, name: str) -> None:
+    pen.frame(x0, y0, x0 + 4.0, y1, name)
+
+
+def _module_row(ax: Axes, kind: str) -> None:
+    """Three modules in a row, the middle one opened; x from -6 to 16."""
+    pen = _Pen(ax)
+    if kind == "RNN":
+        y0, y1 = -0.3, 2.3
+        lines: tuple[float, ...] = (1.0,)
+        _rnn_inside(pen, lines[0])
+    else:
+        y0, y1 = -0.3, 6.0
+        lines = (_C_Y, _H_Y)
+        _lstm_inside(pen, ends=False, left=-2.0, right=12.0)
+    for x0 in (-6.0, 12.0):
+        _outer_module(pen, x0, y0, y1, kind)
+        pen.line([(x0 + 2.0, y0 - 0.5), (x0 + 2.0, y0)])
+        pen.line([(x0 + 2.0, y1), (x0 + 2.0, y1 + 0.55)])
+    for ly in lines:
+        pen.line([(-6.8, ly), (-6.0, ly)])
+        pen.line([(16.0, ly), (16.8, ly)])
+    xs = ((-4.0, "$x_{t-1}$", "$h_{t-1}$"), (1.0, "$x_t$", None), (14.0, "$x_{t+1}$", "$h_{t+1}$"))
+    for x, xl, hl in xs:
+        pen.tag(x, y0 - 0.75, xl, INPUT_COLOR, w=1.05)
+        if hl:
+            pen.tag(x, y1 + 0.85, hl, HIDDEN_COLOR, w=1.05)
+    pen.tag(9.3, y1 + 0.85, "$h_t$", HIDDEN_COLOR)
+    _finish(ax, (-7.0, 17.0), (y0 - 1.2, y1 + 1.3))
+
+
+def draw_repeating_modules() -> Figure:
+    """Draw the repeating module of an RNN (one tanh layer) above that of an LSTM (four
+    interacting layers: σ, σ, tanh, σ) and return the figure (two axes).
+
+    Each row is a chain of three modules whose middle one is opened up; the RNN passes one
+    vector from module to module, the LSTM two (the cell state on top, the hidden state below).
+    """
+    fig, axes = plt.subplots(2, 1, figsize=(10.0, 6.8), gridspec_kw={"height_ratios": [5.1, 8.8]})
+    _module_row(axes[0], "RNN")
+    axes[0].set_title("RNN: one layer (tanh) in the repeating module", fontsize=12)
+    _module_row(axes[1], "LSTM")
+    axes[1].set_title("LSTM: four interacting layers (σ, σ, tanh, σ)", fontsize=12)
+    fig.tight_layout()
+    return fig

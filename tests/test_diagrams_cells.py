@@ -1,0 +1,117 @@
+"""The cell drawings show the layers, symbols and highlights they promise and reject bad
+arguments."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+from matplotlib.patches import Circle, FancyBboxPatch  # noqa: E402
+
+from rnnbook import diagrams  # noqa: E402
+from rnnbook.diagrams import cells  # noqa: E402
+
+
+def _labels(ax) -> list[str]:
+    return [t.get_text() for t in ax.texts]
+
+
+def _layers(ax) -> list[str]:
+    """The texts inside the yellow layer boxes, left to right."""
+    boxes = [
+        p
+        for p in ax.patches
+        if isinstance(p, FancyBboxPatch) and to_hex(p.get_facecolor()) == cells.LAYER_COLOR
+    ]
+    centres = sorted((b.get_x() + b.get_width() / 2, b.get_y() + b.get_height() / 2) for b in boxes)
+    by_pos = {(round(t.get_position()[0], 3), round(t.get_position()[1], 3)): t for t in ax.texts}
+    texts = [by_pos[(round(x, 3), round(y, 3))].get_text() for x, y in centres]
+    return [t for t in texts if t]  # the legend's sample box is empty
+
+
+def _colours(ax) -> list[tuple[str, str]]:
+    """Face and edge colours of every patch and line, in drawing order."""
+    out = [(to_hex(p.get_facecolor()), to_hex(p.get_edgecolor())) for p in ax.patches]
+    out += [(to_hex(line.get_color()), "") for line in ax.lines]
+    out += [(to_hex(t.get_color()), "") for t in ax.texts]
+    return out
+
+
+def _n_ops(ax) -> int:
+    return sum(
+        isinstance(p, Circle) and to_hex(p.get_facecolor()) == cells.POINTWISE_COLOR
+        for p in ax.patches
+    )
+
+
+def test_lstm_cell_has_four_layers_five_ops_and_the_book_symbols():
+    fig = diagrams.draw_lstm_cell()
+    (ax,) = fig.get_axes()
+    assert _layers(ax) == ["σ", "σ", "tanh", "σ"]
+    assert _n_ops(ax) == 5 + 1  # ×f, +, ×i, tanh, ×o, and the legend's sample
+    labels = _labels(ax)
+    for symbol in ("$x_t$", "$h_{t-1}$", "$c_{t-1}$", "$c_t$", "$h_t$", "$f_t$", "$i_t$"):
+        assert symbol in labels
+    assert r"$\tilde c_t$" in labels and "$o_t$" in labels
+    for name in ("neural network\nlayer", "pointwise\noperation", "vector\ntransfer"):
+        assert name in labels
+    assert "concatenate" in labels and "copy" in labels
+    assert not ax.axison
+    plt.close(fig)
+
+
+def test_lstm_cell_without_legend_and_on_a_given_axes():
+    fig, ax = plt.subplots()
+    out = diagrams.draw_lstm_cell(None, ax, legend=False)
+    assert out is fig and fig.get_axes() == [ax]
+    assert "copy" not in _labels(ax) and _n_ops(ax) == 5
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("path", ["cell", "forget", "input", "output"])
+def test_lstm_highlight_greys_the_rest(path):
+    fig0, fig1 = diagrams.draw_lstm_cell(), diagrams.draw_lstm_cell(path)
+    base, high = _colours(fig0.axes[0]), _colours(fig1.axes[0])
+    assert len(base) == len(high)
+    assert sum(a != b for a, b in zip(base, high, strict=True)) > 5
+    assert any(c == (cells.GREY_FILL, cells.GREY_LINE) for c in high)
+    # The highlighted path keeps at least one coloured element.
+    assert any(f in (cells.LAYER_COLOR, cells.POINTWISE_COLOR) for f, _ in high)
+    plt.close(fig0)
+    plt.close(fig1)
+
+
+@pytest.mark.parametrize("bad", ["forgets", "reset", "", 1])
+def test_lstm_cell_rejects_unknown_highlight(bad):
+    with pytest.raises(ValueError, match="'cell', 'forget', 'input', 'output'"):
+        diagrams.draw_lstm_cell(bad)
+
+
+def test_walkthrough_has_four_panels_titled_with_their_equations():
+    fig = diagrams.draw_lstm_walkthrough()
+    axes = fig.get_axes()
+    assert len(axes) == 4
+    titles = [ax.get_title() for ax in axes]
+    assert r"$f_t = \sigma(W_f\,[h_{t-1}, x_t] + b_f)$" in titles[1]
+    assert r"\tilde c_t = \tanh" in titles[2] and r"h_t = o_t \odot \tanh(c_t)" in titles[3]
+    assert r"c_t = f_t \odot c_{t-1}" in titles[0]
+    # Each panel highlights a different path.
+    colours = [_colours(ax) for ax in axes]
+    assert len({tuple(c) for c in colours}) == 4
+    plt.close(fig)
+
+
+def test_repeating_modules_one_layer_against_four():
+    fig = diagrams.draw_repeating_modules()
+    rnn, lstm = fig.get_axes()
+    assert _layers(rnn) == ["tanh"]
+    assert _layers(lstm) == ["σ", "σ", "tanh", "σ"]
+    for ax in (rnn, lstm):
+        labels = _labels(ax)
+        assert {"$x_{t-1}$", "$x_t$", "$x_{t+1}$", "$h_t$"} <= set(labels)
+    assert "RNN" in rnn.get_title() and "LSTM" in lstm.get_title()
+    plt.close(fig)

@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
-from matplotlib.patches import Circle, FancyBboxPatch  # noqa: E402
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch  # noqa: E402
 
 from rnnbook import diagrams  # noqa: E402
 from rnnbook.diagrams import cells  # noqa: E402
@@ -115,3 +115,31 @@ def test_repeating_modules_one_layer_against_four():
         assert {"$x_{t-1}$", "$x_t$", "$x_{t+1}$", "$h_t$"} <= set(labels)
     assert "RNN" in rnn.get_title() and "LSTM" in lstm.get_title()
     plt.close(fig)
+
+
+@pytest.mark.parametrize("n", [2, 4, 6])
+def test_gradient_paths_one_hop_per_step_on_each_path(n):
+    fig = diagrams.draw_gradient_paths(n)
+    (ax,) = fig.get_axes()
+    hops = [
+        to_hex(p.get_edgecolor())
+        for p in ax.patches
+        if isinstance(p, FancyArrowPatch) and p.get_zorder() == 4
+    ]
+    # n hops on each path, plus one sample of each in the legend strip
+    assert hops.count(cells.CELL_PATH_COLOR) == n + 1
+    assert hops.count(cells.HIDDEN_PATH_COLOR) == n + 1
+    labels = _labels(ax)
+    assert f"$\\odot\\, f_{{{n}}}$" in labels and f"$x_{{{n}}}$" in labels
+    assert "$c_0$" in labels and f"$h_{{{n}}}$" in labels
+    text = " ".join(labels)
+    assert r"\partial c_t/\partial c_{t-1} = \mathrm{diag}(f_t)" in text
+    assert r"\partial h_t/\partial h_{t-1}" in text and "$W_{hh}$, tanh′, gates" in text
+    assert _layers(ax) == ["gates"] * n
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("n", [1, 0, 2.0, True, 13])
+def test_gradient_paths_rejects_bad_n_steps(n):
+    with pytest.raises(ValueError, match="n_steps must be an int between 2 and 12"):
+        diagrams.draw_gradient_paths(n)

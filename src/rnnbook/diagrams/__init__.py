@@ -10,6 +10,7 @@ stacks    deep RNNs as a grid of layers x steps, and bidirectional RNNs (chapter
 from rnnbook.diagrams.cells import (
     GRU_HIGHLIGHTS,
     LSTM_HIGHLIGHTS,
+    draw_gradient_paths,
     draw_lstm_cell,
     draw_lstm_walkthrough,
     draw_repeating_modules,
@@ -28,6 +29,7 @@ from rnnbook.diagrams.wirings import (
 __all__ = [
     "GRU_HIGHLIGHTS",
     "LSTM_HIGHLIGHTS",
+    "draw_gradient_paths",
     "draw_lstm_cell",
     "draw_lstm_walkthrough",
     "draw_repeating_modules",

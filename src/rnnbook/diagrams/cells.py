@@ -52,6 +52,7 @@ GRU_HIGHLIGHTS = (None, "reset", "update", "candidate")
 
 _ALWAYS = None  # group marker: drawn in full colour whatever is highlighted
 _OP_R = 0.3  # radius of a pointwise operation
+_TANH_R = 0.4  # radius of a pointwise operation with a word in it
 _LAYER_H = 0.62  # height of a layer box
 
 
@@ -172,14 +173,14 @@ class _Pen:
         self.ax.add_patch(
             Circle(
                 self._p(x, y),
-                _OP_R,
+                _TANH_R if small else _OP_R,
                 facecolor=POINTWISE_COLOR if active else GREY_FILL,
                 edgecolor=EDGE_COLOR if active else GREY_LINE,
                 linewidth=2.2 if strong else 1.2,
                 zorder=3,
             )
         )
-        size = self.fontsize * (0.72 if small else 1.15)
+        size = self.fontsize * (0.8 if small else 1.15)
         self._text(x, y, text, active, fontsize=size)
 
     def label(
@@ -232,7 +233,7 @@ def _lstm_inside(pen: _Pen, ends: bool = True, left: float = -0.6, right: float 
     # The cell state: c_{t-1} -> x f_t -> + -> c_t, with a copy down to tanh.
     pen.line([(left, _C_Y), (2.0 - _OP_R, _C_Y)], ("cell", "forget"), arrow=False)
     pen.line([(2.0 + _OP_R, _C_Y), (5.0 - _OP_R, _C_Y)], cell, arrow=False)
-    pen.line([(5.0 + _OP_R, _C_Y), (8.4, _C_Y)], cell, arrow=False)
+    pen.line([(5.0 + _OP_R, _C_Y), (8.4, _C_Y)], ("cell", "output"), arrow=False)
     pen.line([(8.4, _C_Y), (right, _C_Y)], cell)
     pen.op(2.0, _C_Y, "×", ("cell", "forget"))
     pen.op(5.0, _C_Y, "+", ("cell", "input"))
@@ -257,7 +258,7 @@ def _lstm_inside(pen: _Pen, ends: bool = True, left: float = -0.6, right: float 
     pen.line([(3.5, top), (3.5, 3.6), (5.0 - _OP_R, 3.6)], inp)
     pen.label(3.82, 2.85, "$i_t$", inp)
     pen.line([(5.0, _H_Y), (5.0, _LAYER_Y - _LAYER_H / 2)], inp)
-    pen.layer(5.0, _LAYER_Y, "tanh", inp)
+    pen.layer(5.0, _LAYER_Y, "tanh", inp, w=1.1)
     pen.line([(5.0, top), (5.0, 3.6 - _OP_R)], inp)
     pen.label(5.42, 2.75, r"$\tilde c_t$", inp)
     pen.op(5.0, 3.6, "×", inp)
@@ -267,9 +268,9 @@ def _lstm_inside(pen: _Pen, ends: bool = True, left: float = -0.6, right: float 
     pen.line([(7.0, top), (7.0, 2.8), (8.4 - _OP_R, 2.8)], out)
     pen.label(7.35, 3.05, "$o_t$", out)
     pen.dot(8.4, _C_Y, ("cell", "output"))
-    pen.line([(8.4, _C_Y), (8.4, 4.0 + _OP_R)], out)
+    pen.line([(8.4, _C_Y), (8.4, 4.0 + _TANH_R)], out)
     pen.op(8.4, 4.0, "tanh", out)
-    pen.line([(8.4, 4.0 - _OP_R), (8.4, 2.8 + _OP_R)], out)
+    pen.line([(8.4, 4.0 - _TANH_R), (8.4, 2.8 + _OP_R)], out)
     pen.op(8.4, 2.8, "×", out)
     pen.line([(8.4, 2.8 - _OP_R), (8.4, _H_Y), (right, _H_Y)], out)
     pen.dot(9.3, _H_Y, out)
@@ -277,7 +278,7 @@ def _lstm_inside(pen: _Pen, ends: bool = True, left: float = -0.6, right: float 
     if ends:
         pen.label(-1.05, _C_Y, "$c_{t-1}$", ("cell", "forget"), ha="right")
         pen.label(11.05, _C_Y, "$c_t$", cell, ha="left")
-        pen.tag(-1.2, _H_Y, "$h_{t-1}$", HIDDEN_COLOR, _GATES)
+        pen.tag(-1.35, _H_Y, "$h_{t-1}$", HIDDEN_COLOR, _GATES, w=1.25)
         pen.tag(11.1, _H_Y, "$h_t$", HIDDEN_COLOR, out)
         pen.tag(9.3, 6.85, "$h_t$", HIDDEN_COLOR, out)
         pen.tag(1.0, -1.05, "$x_t$", INPUT_COLOR, _GATES)
@@ -323,27 +324,29 @@ def draw_lstm_cell(
     """
     _check_highlight(highlight, LSTM_HIGHLIGHTS)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(8.5, 6.8 if legend else 5.4))
+        fig, ax = plt.subplots(figsize=(8.5, 6.7 if legend else 5.3))
         fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99)
     _lstm_inside(_Pen(ax, highlight))
-    bottom = -1.6
+    bottom = -1.45
     if legend:
         _legend(ax, -2.3, -1.8, 11.8)
         bottom = -3.9
-    _finish(ax, (-2.0, 12.0), (bottom, 7.3))
+    _finish(ax, (-2.3, 12.0), (bottom, 7.3))
     return ax.figure
 
 
 _WALKTHROUGH = (
-    ("cell", r"$c_t = f_t \odot c_{t-1} + i_t \odot \tilde c_t$"),
-    ("forget", r"$f_t = \sigma(W_f\,[h_{t-1}, x_t] + b_f)$"),
+    ("cell", "the cell state", r"$c_t = f_t \odot c_{t-1} + i_t \odot \tilde c_t$"),
+    ("forget", "the forget gate", r"$f_t = \sigma(W_f\,[h_{t-1}, x_t] + b_f)$"),
     (
         "input",
+        "the input gate and the candidate",
         r"$i_t = \sigma(W_i\,[h_{t-1}, x_t] + b_i)$" + "\n"
         r"$\tilde c_t = \tanh(W_g\,[h_{t-1}, x_t] + b_g)$",
     ),
     (
         "output",
+        "the output gate",
         r"$o_t = \sigma(W_o\,[h_{t-1}, x_t] + b_o)$" + "\n" r"$h_t = o_t \odot \tanh(c_t)$",
     ),
 )
@@ -353,11 +356,112 @@ def draw_lstm_walkthrough() -> Figure:
     """Draw the LSTM cell four times (2×2 axes), highlighting the cell, forget, input and
     output paths in turn, each titled with its equation."""
     fig, axes = plt.subplots(2, 2, figsize=(10.0, 7.6))
-    for ax, (path, equation) in zip(axes.flat, _WALKTHROUGH, strict=True):
+    for ax, (path, name, equation) in zip(axes.flat, _WALKTHROUGH, strict=True):
         draw_lstm_cell(path, ax, legend=False)
-        ax.set_title(f"{path} path\n{equation}", fontsize=11.5)
+        ax.set_title(f"{name}\n{equation}", fontsize=11.5)
     fig.tight_layout()
     return fig
+
+
+# ----------------------------------------------------------------------------------------
+# The gradient paths of an unrolled LSTM
+# ----------------------------------------------------------------------------------------
+_STEP = 4.0  # distance between unrolled cells
+_GC_Y, _GH_Y, _GL_Y = 2.8, 0.8, 1.6  # cell state, hidden state and layer rows
+
+
+def _check_steps(n_steps: int, low: int, name: str = "n_steps") -> None:
+    if not isinstance(n_steps, int) or isinstance(n_steps, bool) or not low <= n_steps <= 12:
+        raise ValueError(f"{name} must be an int between {low} and 12, got {n_steps!r}")
+
+
+def _unrolled_lstm_cell(pen: _Pen, k: int) -> None:
+    """Cell k of the unrolled LSTM: the gates box, × f_k and + on the cell state, and
+    h_k = o_k ⊙ tanh(c_k) (the pink × below the cell state)."""
+    cx = _STEP * k
+    pen.frame(cx - 1.45, 0.15, cx + 1.45, 3.55)
+    pen.op(cx - 0.6, _GC_Y, "×")
+    pen.op(cx + 0.25, _GC_Y, "+")
+    pen.layer(cx - 0.55, _GL_Y, "gates", w=1.1)
+    pen.line([(cx - 0.6, _GL_Y + _LAYER_H / 2), (cx - 0.6, _GC_Y - _OP_R)])
+    pen.line([(cx, _GL_Y), (cx + 0.25, _GL_Y), (cx + 0.25, _GC_Y - _OP_R)])
+    pen.line([(cx - _STEP / 2, _GH_Y), (cx - 0.85, _GH_Y), (cx - 0.85, 1.29)])
+    pen.tag(cx - 0.3, -0.75, f"$x_{{{k}}}$", INPUT_COLOR, w=0.7)
+    pen.line([(cx - 0.3, -0.5), (cx - 0.3, 1.29)])
+    pen.dot(cx + 0.95, _GC_Y)
+    pen.line([(cx + 0.95, _GC_Y), (cx + 0.95, _GL_Y + _OP_R)])
+    pen.op(cx + 0.95, _GL_Y, "×")
+    pen.line([(cx + 0.95, _GL_Y - _OP_R), (cx + 0.95, _GH_Y), (cx + _STEP / 2, _GH_Y)], arrow=False)
+
+
+def _gradient_hop(ax: Axes, x0: float, x1: float, y: float, color: str, lw: float) -> None:
+    ax.add_patch(
+        FancyArrowPatch(
+            (x0, y),
+            (x1, y),
+            arrowstyle="-|>",
+            mutation_scale=16,
+            color=color,
+            lw=lw,
+            shrinkA=4,
+            shrinkB=4,
+            zorder=4,
+        )
+    )
+
+
+def draw_gradient_paths(n_steps: int = 4) -> Figure:
+    """Draw an LSTM unrolled over ``n_steps`` cells with its two backward paths (one axes).
+
+    Bold orange, above the cell state: the gradient along :math:`c_t`, which meets only the
+    forget gate (:math:`\\partial c_t/\\partial c_{t-1} = \\mathrm{diag}(f_t)`; the + passes
+    it on unchanged). Purple, below the hidden state: the gradient through :math:`h_t`, which
+    meets the recurrent matrix, tanh′ and the gates at every step.
+    """
+    _check_steps(n_steps, 2)
+    fig, ax = plt.subplots(figsize=(10.0, 4.6))
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99)
+    pen = _Pen(ax, fontsize=11)
+    left, right = _STEP / 2, _STEP * n_steps + _STEP / 2
+    pen.line([(left, _GC_Y), (right, _GC_Y)])
+    pen.line([(right - 0.3, _GH_Y), (right, _GH_Y)])
+    for k in range(1, n_steps + 1):
+        _unrolled_lstm_cell(pen, k)
+    pen.label(left - 0.2, _GC_Y, "$c_0$", ha="right")
+    pen.label(left - 0.2, _GH_Y, "$h_0$", ha="right")
+    pen.label(right + 0.2, _GC_Y, f"$c_{{{n_steps}}}$", ha="left")
+    pen.label(right + 0.2, _GH_Y, f"$h_{{{n_steps}}}$", ha="left")
+    # The backward paths, one hop per step, from the last state to the first.
+    for k in range(n_steps, 0, -1):
+        x0, x1 = _STEP * k + _STEP / 2, _STEP * (k - 1) + _STEP / 2
+        _gradient_hop(ax, x0, x1, _GC_Y + 1.05, CELL_PATH_COLOR, 4.0)
+        _gradient_hop(ax, x0, x1, _GH_Y - 0.45, HIDDEN_PATH_COLOR, 2.0)
+        pen.label(_STEP * k - 0.6, _GC_Y + 1.4, f"$\\odot\\, f_{{{k}}}$", color=CELL_PATH_COLOR)
+    _gradient_legend(pen, _STEP / 2, -1.7)
+    _finish(ax, (left - 1.2, right + 1.2), (-3.0, 4.8))
+    return fig
+
+
+def _gradient_legend(pen: _Pen, x: float, y: float) -> None:
+    ax = pen.ax
+    for dy, color, lw, text in (
+        (
+            0.0,
+            CELL_PATH_COLOR,
+            4.0,
+            r"cell-state path: $\partial c_t/\partial c_{t-1} = \mathrm{diag}(f_t)$"
+            " (additive, one pointwise factor per step)",
+        ),
+        (
+            -0.8,
+            HIDDEN_PATH_COLOR,
+            2.0,
+            r"hidden-state path: $\partial h_t/\partial h_{t-1}$: $W_{hh}$, tanh′, gates"
+            " (a matrix product per step)",
+        ),
+    ):
+        _gradient_hop(ax, x + 1.6, x, y + dy, color, lw)
+        pen.label(x + 1.9, y + dy, text, ha="left", fontsize=11)
 
 
 # ----------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from rnnbook.diagrams.cells import (
     draw_lstm_walkthrough,
     draw_repeating_modules,
 )
+from rnnbook.diagrams.stacks import draw_bidirectional, draw_deep_rnn
 from rnnbook.diagrams.wirings import (
     EDGE_COLOR,
     HIDDEN_COLOR,
@@ -33,6 +34,8 @@ __all__ = [
     "draw_lstm_cell",
     "draw_lstm_walkthrough",
     "draw_repeating_modules",
+    "draw_bidirectional",
+    "draw_deep_rnn",
     "EDGE_COLOR",
     "HIDDEN_COLOR",
     "INPUT_COLOR",

@@ -376,3 +376,303 @@ def test_largest_hidden_size_names_mistake(wrong, message):
 
 def test_old_checker_says_how_to_fetch_the_new_exercise():
     _expect(ch06.check_lstm_parameter_count, _count, "make fresh EX=06")
+
+
+# --------------------------------------------------------------------------- 6.1 (block order)
+
+
+@pytest.mark.parametrize(
+    ("order", "message"),
+    [
+        # Both swaps at once used to be reported as "the outputs are in another order".
+        ("fiog", "the blocks are read in the order f, i, o, g: your i is σ(a[:, H:2H])"),
+        ("igfo", "the blocks are read in the order i, g, f, o: your f is σ(a[:, 2H:3H])"),
+        ("gifo", "the blocks are read in the order g, i, f, o"),
+        ("figo", "Returning the right gates in the order f, i, g, o gives the same numbers"),
+    ],
+)
+def test_lstm_gates_names_the_order_the_blocks_are_read_in(order, message):
+    _expect(ch06.check_lstm_gates, _gates_with(order=order), message)
+
+
+def test_lstm_gates_return_order_is_not_blamed_on_the_split():
+    def answer(a):
+        i, f, g, o = _gates(a)
+        return i, f, o, g  # right gates, wrong places: the activations follow the blocks
+
+    _expect(ch06.check_lstm_gates, answer, "the outputs are in another order")
+
+
+def test_lstm_gates_names_interleaved_gates():
+    def answer(a):
+        z = a.reshape(a.shape[0], -1, 4)
+        return _sigmoid(z[..., 0]), _sigmoid(z[..., 1]), np.tanh(z[..., 2]), _sigmoid(z[..., 3])
+
+    _expect(ch06.check_lstm_gates, answer, "the gates are interleaved: a.reshape(N, H, 4)")
+
+
+# --------------------------------------------------------------------------- 6.6
+
+
+def _seq_backward(dhs, cache, *, carry_dc=True, forget=True, add_dh_next=True, order="ifgo",
+                  accumulate=True, h_now=False, in_place=False, stacked_weights=False):  # fmt: skip
+    """A reader's lstm_backward over a sequence; the keywords make the plausible mistakes."""
+    xs, h0, c0, hs, cs = cache.xs, cache.h0, cache.c0, cache.hs, cache.cs
+    W_x, W_h = cache.params["W_x"], cache.params["W_h"]
+    grads = {k: np.zeros_like(v) for k, v in cache.params.items()}
+    dxs = np.zeros_like(xs)
+    dh_next, dc_next = np.zeros_like(h0), np.zeros_like(c0)
+    for t in reversed(range(len(xs))):
+        i, f, g, o, c = cache.i[t], cache.f[t], cache.g[t], cache.o[t], cs[t]
+        c_prev = c0 if t == 0 else cs[t - 1]
+        h_prev = hs[t] if h_now else (h0 if t == 0 else hs[t - 1])
+        if in_place:
+            dhs[t] += dh_next
+            dh = dhs[t]
+        else:
+            dh = dhs[t] + dh_next if add_dh_next else dhs[t]
+        dc = (dc_next if carry_dc else 0.0) + dh * o * (1 - np.tanh(c) ** 2)
+        blocks = {
+            "i": dc * g * i * (1 - i),
+            "f": dc * c_prev * f * (1 - f),
+            "g": dc * i * (1 - g**2),
+            "o": dh * np.tanh(c) * o * (1 - o),
+        }
+        da = np.concatenate([blocks[k] for k in order], axis=1)
+        dc_next = dc * f if forget else dc
+        step = {"W_x": da.T @ xs[t], "W_h": da.T @ h_prev, "b": da.sum(axis=0)}
+        for k in grads:
+            grads[k] = grads[k] + step[k] if accumulate else step[k]
+        dxs[t] = da @ W_x
+        dh_next = da @ W_h
+    return dxs, dh_next, dc_next, grads
+
+
+def _seq_backward_with(**mistake):
+    return lambda dhs, cache: _seq_backward(dhs, cache, **mistake)
+
+
+def test_lstm_backward_accepts_right_answer(capsys):
+    ch06.check_lstm_backward(_seq_backward)
+    assert "✔ Exercise 6.6" in capsys.readouterr().out
+
+
+def test_lstm_backward_accepts_the_package_and_float32(capsys):
+    from rnnbook.scratch import lstm_backward
+
+    ch06.check_lstm_backward(lstm_backward)
+    assert "✔ Exercise 6.6" in capsys.readouterr().out
+
+
+def test_lstm_backward_accepts_an_answer_built_on_the_step_of_6_3(capsys):
+    def lstm_cell_backward(dh, dc, c_prev, i, f, g, o, c):
+        total = dc + dh * o * (1 - np.tanh(c) ** 2)
+        da = np.concatenate(
+            [total * g * i * (1 - i), total * c_prev * f * (1 - f), total * i * (1 - g**2),
+             dh * np.tanh(c) * o * (1 - o)], axis=1)  # fmt: skip
+        return da, total * f
+
+    def lstm_backward(dhs, cache):
+        p = cache.params
+        grads = {k: np.zeros_like(v) for k, v in p.items()}
+        dxs = np.zeros_like(cache.xs)
+        dh_next, dc = np.zeros_like(cache.h0), np.zeros_like(cache.c0)
+        for t in reversed(range(len(dhs))):
+            c_prev = cache.c0 if t == 0 else cache.cs[t - 1]
+            h_prev = cache.h0 if t == 0 else cache.hs[t - 1]
+            gates = (cache.i[t], cache.f[t], cache.g[t], cache.o[t])
+            da, dc = lstm_cell_backward(dhs[t] + dh_next, dc, c_prev, *gates, cache.cs[t])
+            grads["W_x"] += da.T @ cache.xs[t]
+            grads["W_h"] += da.T @ h_prev
+            grads["b"] += da.sum(axis=0)
+            dxs[t], dh_next = da @ p["W_x"], da @ p["W_h"]
+        return dxs, dh_next, dc, grads
+
+    ch06.check_lstm_backward(lstm_backward)
+    assert "✔ Exercise 6.6" in capsys.readouterr().out
+
+
+def test_lstm_backward_stub_is_reported():
+    _expect(ch06.check_lstm_backward, _stub, "is not implemented yet")
+
+
+@pytest.mark.parametrize(
+    ("wrong", "message"),
+    [
+        (_seq_backward_with(carry_dc=False), "the cell gradient is not carried between steps"),
+        (_seq_backward_with(forget=False), "the carried cell gradient lacks the factor f_t"),
+        (_seq_backward_with(add_dh_next=False), "dh_next is not added"),
+        (_seq_backward_with(order="figo"), "the blocks of da are stacked f, i, g, o"),
+        (_seq_backward_with(order="ifog"), "the blocks of da are stacked i, f, o, g"),
+        (_seq_backward_with(accumulate=False), "accumulate with +=, not ="),
+        (_seq_backward_with(h_now=True), "dW_h uses h_t where step t read h_(t−1)"),
+        (_seq_backward_with(in_place=True), "lstm_backward changed its argument dhs in place"),
+        (lambda *a: _seq_backward(*a)[:3], "return the tuple (dxs, dh0, dc0, grads); got 3"),
+        (
+            lambda *a: (*_seq_backward(*a)[:3], {"W": 0}),
+            "grads should be a dict with the keys 'W_x', 'W_h' and 'b'",
+        ),
+        (
+            lambda *a: (_seq_backward(*a)[0] * 1.01, *_seq_backward(*a)[1:]),
+            "dxs (T=5, N=3) is wrong at index (0, 0, 0)",
+        ),
+    ],
+)
+def test_lstm_backward_names_mistake(wrong, message):
+    _expect(ch06.check_lstm_backward, wrong, message)
+
+
+def test_lstm_backward_names_a_mutated_cache():
+    def answer(dhs, cache):
+        cache.cs[0] *= 0.0  # a reader who reuses the cache as scratch space
+        return _seq_backward(dhs, cache)
+
+    _expect(ch06.check_lstm_backward, answer, "changed its argument cache.cs in place")
+
+
+def test_lstm_backward_points_back_to_a_wrong_cell_backward():
+    def lstm_cell_backward(dh, dc, c_prev, i, f, g, o, c):
+        total = dc + dh * o * (1 - np.tanh(c) ** 2)
+        da = np.concatenate(
+            [total * g * i * (1 - i), total * c_prev * f * (1 - f), total * i * (1 - g**2),
+             dh * np.tanh(c) * o * (1 - o)], axis=1)  # fmt: skip
+        return da, total  # forgot f: 6.3's mistake
+
+    def lstm_backward(dhs, cache):
+        dc = np.zeros_like(cache.c0)
+        for t in reversed(range(len(dhs))):
+            gates = (cache.i[t], cache.f[t], cache.g[t], cache.o[t])
+            _, dc = lstm_cell_backward(dhs[t], dc, cache.cs[t], *gates, cache.cs[t])
+        return _seq_backward(dhs, cache, forget=False)
+
+    _expect(
+        ch06.check_lstm_backward,
+        lstm_backward,
+        "`lstm_backward` calls your `lstm_cell_backward` from exercise 6.3, which is not right",
+    )
+
+
+_ERRORS = {"xs": 2e-10, "h0": 1e-10, "c0": 3e-10, "W_x": 1e-10, "W_h": 4e-10, "b": 1e-11}
+
+
+def test_gradient_check_accepts_small_errors(capsys):
+    ch06.check_gradient_check(_ERRORS)
+    assert "✔ Exercise 6.6: your gradient check covers all six arrays" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("errors", "message"),
+    [
+        ({k: v for k, v in _ERRORS.items() if k not in ("h0", "c0")}, "leaves out h0, c0"),
+        ({**_ERRORS, "W_h": 0.03}, "the relative error for W_h is 3.0e-02"),
+        (dict.fromkeys(_ERRORS, 0.0), "every relative error is exactly 0"),
+        ([1e-9], "errors should be the dict check_gradients returns, got list"),
+    ],
+)
+def test_gradient_check_names_mistake(errors, message):
+    _expect(ch06.check_gradient_check, errors, message)
+
+
+# --------------------------------------------------------------------------- 6.7
+
+_F, _O, _C0, _T = 0.95, 0.8, 5.0, 45
+
+
+def _belt(*, power=_T, o=_O, at=None, tanh_prime=lambda c: 1 - np.tanh(c) ** 2):
+    c_T = _F**power * _C0
+    return o * tanh_prime(c_T if at is None else at) * _F**power
+
+
+_HALF = 0.5 ** (1 / 45)
+
+
+def test_belt_gradient_accepts_right_answers(capsys):
+    ch06.check_belt_gradient(_belt(), _HALF)
+    assert "✔ Exercise 6.7" in capsys.readouterr().out
+    ch06.check_belt_gradient(round(_belt(), 6), round(_HALF, 6))  # pen and paper: 6 digits
+    ch06.check_belt_gradient(np.float32(_belt()), np.float32(_HALF))
+    assert capsys.readouterr().out.count("✔ Exercise 6.7") == 2
+
+
+@pytest.mark.parametrize(
+    ("dE", "f_half", "message"),
+    [
+        (_belt(power=44), _HALF, "there are 45 factors f between c_0 and c_45"),
+        (_belt() / _F, _HALF, "so f^45, not f^44"),
+        (_belt(power=46), _HALF, "not 46"),
+        (_belt(o=1.0), _HALF, "the factor o is missing"),
+        (_belt(tanh_prime=lambda c: 1.0), _HALF, "the derivative of tanh is missing"),
+        (_belt(at=_C0), _HALF, "tanh' is taken at c_0"),
+        (_belt(tanh_prime=lambda c: 1 - c**2), _HALF, "not 1 − c²"),
+        (_belt(tanh_prime=np.tanh), _HALF, "the derivative of tanh is 1 − tanh²(c), not tanh"),
+        (_F**_T, _HALF, "f^45 is the belt's factor alone"),
+        (0.07, _HALF, "dE_dc0 = 0.07, expected 0.0627253"),
+        (_belt(), 1 - 0.5 / 45, "first-order approximation"),
+        (_belt(), 0.5 ** (1 / 44), "f^44 = 1/2 has one factor too few"),
+        (_belt(), 0.5**45, "the 45th root of 1/2"),
+        (_belt(), 0.99, "f_half = 0.99, expected 0.984715"),
+        ("0.06", _HALF, "dE_dc0 should be a number, got str"),
+        (_belt(), [0.98], "f_half should be a number, got list"),
+    ],
+)
+def test_belt_gradient_names_mistake(dE, f_half, message):
+    with pytest.raises(CheckFailed, match=re.escape(message)):
+        ch06.check_belt_gradient(dE, f_half)
+
+
+# --------------------------------------------------------------------------- 6.8
+
+
+def _sig(b):
+    return 1 / (1 + math.exp(-b))
+
+
+_PRED = {b: _sig(b) ** 45 for b in (0.0, 1.0, 3.0, 5.0)}
+
+
+def _measure(*, block=1, which=2):
+    from rnnbook.scratch import init_lstm_params, lstm_backward, lstm_forward
+
+    out = {}
+    for b_f in (0.0, 1.0, 3.0, 5.0):
+        rng = np.random.default_rng(11)
+        params = init_lstm_params(4, 16, rng=rng)
+        params["b"][block * 16 : (block + 1) * 16] = b_f
+        hs, cache = lstm_forward(rng.normal(size=(45, 32, 4)), None, None, params)
+        dhs = np.zeros_like(hs)
+        dhs[-1] = 1.0
+        out[b_f] = float(np.abs(lstm_backward(dhs, cache)[which]).mean())
+    return out
+
+
+def test_forget_bias_experiment_accepts_a_run(capsys):
+    ch06.check_forget_bias_experiment(_PRED, _measure())
+    assert "✔ Exercise 6.8" in capsys.readouterr().out
+
+
+def test_forget_bias_experiment_accepts_int_keys(capsys):
+    ch06.check_forget_bias_experiment(
+        {int(k): v for k, v in _PRED.items()}, {int(k): v for k, v in _measure().items()}
+    )
+    assert "✔ Exercise 6.8" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("predicted", "measured", "message"),
+    [
+        ({b: _sig(b) ** 44 for b in _PRED}, None, "σ(b_f)^44 has one factor too few"),
+        ({b: (1 - _sig(b)) ** 45 for b in _PRED}, None, "uses 1 − f"),
+        ({b: _sig(b) * 45 for b in _PRED}, None, "the factors multiply"),
+        ({0.0: 1.0}, None, "predicted should have the keys [0.0, 1.0, 3.0, 5.0]"),
+        ([1, 2, 3, 4], None, "predicted should be a dict {b_f: value}, got list"),
+        (_PRED, "input", "matches the bias set on the input gate's block, b[0H:1H]"),
+        (_PRED, {0.0: 1e-10, 1.0: 1e-4, 3.0: 0.5, 5.0: 50.0}, "measured[5] = 50, but this setup"),
+    ],
+)
+def test_forget_bias_experiment_names_mistake(predicted, measured, message):
+    if measured is None:
+        measured = _measure()
+    elif measured == "input":
+        measured = _measure(block=0)
+    with pytest.raises(CheckFailed, match=re.escape(message)):
+        ch06.check_forget_bias_experiment(predicted, measured)

@@ -6,8 +6,11 @@ time and names that mistake when it sees it:
 ========  ==================================  ===========================================
 exercise  checker                             mistakes it recognises
 ========  ==================================  ===========================================
-6.1       :func:`check_lstm_gates`            the blocks read in the order i, f, o, g or
-                                              f, i, g, o, tanh on every block, σ on every
+6.1       :func:`check_lstm_gates`            the blocks read in any other order (each
+                                              gate traced to the block it came from, told
+                                              apart from a tuple returned in another
+                                              order), interleaved gates (reshape(N, H, 4)),
+                                              tanh on every block, σ on every
                                               block (g not through tanh), σ on g and tanh
                                               on o (the activations swapped), a split
                                               along the rows instead of the columns,
@@ -40,7 +43,25 @@ exercise  checker                             mistakes it recognises
                                               biases or with 3 gates; one too many
                                               (the first H over the budget), one too
                                               few, < where ≤ is meant, not an int
+6.6       :func:`check_lstm_backward`         the cell gradient not carried between
+                                              steps, the carried cell gradient without
+                                              f_t, dh_next not added, da stacked f, i, g,
+                                              o or i, f, o, g, weight gradients assigned
+                                              (=) instead of accumulated (+=), h_t for
+                                              h_(t−1) in dW_h, c_t for c_(t−1), inputs or
+                                              cache changed in place, a wrong
+                                              lstm_cell_backward (sent back to 6.3)
+6.7       :func:`check_belt_gradient`         f^44 or f^46, o or tanh' missing, tanh'
+                                              at c_0 or written 1 − c² or tanh, f^45 alone;
+                                              for f_half the linear approximation, the
+                                              44th or 46th root, (1/2)^45, 1/90
+6.8       :func:`check_forget_bias_experiment` predictions σ^44, (1 − σ)^45, 45σ, b^45;
+                                              measurements outside the seeds' spread,
+                                              the bias set on another gate's block
 ========  ==================================  ===========================================
+
+Exercise 6.8's measurement is checked against the range the same setup spans over 12 seeds
+(a factor 3 either side), not against one value: the reader's seed is their own.
 
 Exercises 6.2 and 6.4 ask for what the chapter does not show (the step with one matrix on
 [h_{t−1}, x_t], the inverse of the parameter count), so that no answer can be copied from
@@ -74,6 +95,10 @@ from rnnbook.checks._feedback import (
 )
 
 __all__ = [
+    "check_belt_gradient",
+    "check_forget_bias_experiment",
+    "check_gradient_check",
+    "check_lstm_backward",
     "check_lstm_cell_backward",
     "check_lstm_gates",
     "check_largest_hidden_size",
@@ -124,7 +149,20 @@ def _gate_mistakes(a: np.ndarray) -> list[tuple[str, Arrays]]:
     from rnnbook.scratch import sigmoid
 
     z = _blocks(a)
+    N, H = a.shape[0], a.shape[1] // 4
+    interleaved = a.reshape(N, H, 4)
     return [
+        (
+            "the gates are interleaved: a.reshape(N, H, 4) takes every fourth column for "
+            "one gate, but the four gates lie in four contiguous blocks of H columns; "
+            "a.reshape(N, 4, H) (or np.split(a, 4, axis=1)) separates them.",
+            {
+                "i": sigmoid(interleaved[..., 0]),
+                "f": sigmoid(interleaved[..., 1]),
+                "g": np.tanh(interleaved[..., 2]),
+                "o": sigmoid(interleaved[..., 3]),
+            },
+        ),
         (
             "the blocks are read in the order i, f, o, g: torch stacks the gates i, f, g, o, "
             "so the candidate g is the third block, a[:, 2H:3H], and the output gate o the "
@@ -155,6 +193,61 @@ def _gate_mistakes(a: np.ndarray) -> list[tuple[str, Arrays]]:
     ]
 
 
+def _misread_blocks(got: object, a: np.ndarray) -> str | None:
+    """Name a split that reads the blocks of a in another order than i, f, g, o.
+
+    Each returned gate is traced to the block of a and the activation it was computed from.
+    When every activation suits the gate's place in the tuple (σ for i, f, o; tanh for g)
+    but the blocks are permuted, the split read the blocks in another order, whatever the
+    generic comparison would say (a σ gate read from another σ gate's block also looks like
+    an output returned in the wrong place). None when the gates cannot all be traced, or when
+    the activations follow the blocks (then the tuple is in another order, which
+    :func:`check_outputs` names).
+    """
+    from rnnbook.scratch import sigmoid
+
+    if not isinstance(got, tuple | list) or len(got) != 4:
+        return None
+    z = _blocks(a)
+    columns = {"i": "a[:, :H]", "f": "a[:, H:2H]", "g": "a[:, 2H:3H]", "o": "a[:, 3H:]"}
+    activations = {"σ": sigmoid, "tanh": np.tanh}
+    role = {k: "tanh" if k == "g" else "σ" for k in _GATES}
+    sources: dict[str, tuple[str, str]] = {}
+    for k, value in zip(_GATES, got, strict=True):
+        found = [
+            (block, name)
+            for block in _GATES
+            for name, act in activations.items()
+            if matches(value, act(z[block]))
+        ]
+        if len(found) != 1:
+            return None
+        sources[k] = found[0]
+    blocks = [block for block, _ in sources.values()]
+    if blocks == list(_GATES) or sorted(blocks) != sorted(_GATES):
+        return None
+    if not all(name == role[k] for k, (_, name) in sources.items()):
+        return None
+    order = [next(k for k, (src, _) in sources.items() if src == block) for block in _GATES]
+    moved = [
+        f"your {k} is {sources[k][1]}({columns[sources[k][0]]}), the "
+        f"{_GATE_NAMES[sources[k][0]]}'s block"
+        for k in _GATES
+        if sources[k][0] != k
+    ]
+    message = (
+        f"the blocks are read in the order {', '.join(order)}: {'; '.join(moved)}. Torch "
+        f"stacks the gates i, f, g, o: i = σ({columns['i']}), f = σ({columns['f']}), "
+        f"g = tanh({columns['g']}), o = σ({columns['o']})."
+    )
+    if sources["g"][0] == "g":  # only σ gates moved: a wrong return order looks the same
+        message += (
+            " (Returning the right gates in the order "
+            f"{', '.join(order)} gives the same numbers; return (i, f, g, o) either way.)"
+        )
+    return message
+
+
 def check_lstm_gates(lstm_gates: Callable[[np.ndarray], tuple]) -> None:
     """Check exercise 6.1: ``lstm_gates(a) -> (i, f, g, o)``.
 
@@ -182,6 +275,10 @@ def check_lstm_gates(lstm_gates: Callable[[np.ndarray], tuple]) -> None:
                 "its rows. Rows are examples; the four gates lie side by side in the columns, "
                 "so split along axis 1, np.split(a, 4, axis=1).",
             )
+        if not outputs_match(got, expected):
+            reading = _misread_blocks(got, a)
+            if reading:
+                fail(ex, reading)
         check_outputs(ex, got, expected, _gate_mistakes(a), f"(N={N}, H={H})")
     passed(
         ex,
@@ -696,6 +793,448 @@ def check_largest_hidden_size(largest_hidden_size: Callable[..., int]) -> None:
         f"{case} returned {got}, expected {right}: with H = {right} an LSTM layer has "
         f"{formula} = {_count(D, right, biases):,} parameters, the most within the "
         f"budget{theirs}.",
+    )
+
+
+# --------------------------------------------------------------------------- exercise 6.6
+
+_GRAD_NAMES = ("dxs", "dh0", "dc0", "dW_x", "dW_h", "db")
+
+
+def _sequence_backward(
+    dhs: np.ndarray,
+    cache: object,
+    *,
+    carry_dc: bool = True,
+    forget: bool = True,
+    add_dh_next: bool = True,
+    order: str = _GATES,
+    accumulate: bool = True,
+    h_now: bool = False,
+    c_now: bool = False,
+) -> Arrays:
+    """BPTT through the LSTM from a cache of lstm_forward; the flags make plausible mistakes.
+
+    carry_dc=False starts every step's cell gradient from zero, forget=False carries
+    dc_total instead of dc_total ⊙ f, add_dh_next=False uses dhs[t] alone, order stacks da
+    in another order, accumulate=False keeps only the last step's (t = 0) weight gradients,
+    h_now / c_now use h_t / c_t where step t read h_(t−1) / c_(t−1).
+    """
+    xs, h0, c0, hs, cs = cache.xs, cache.h0, cache.c0, cache.hs, cache.cs
+    W_x, W_h = cache.params["W_x"], cache.params["W_h"]
+    h_prevs = hs if h_now else np.concatenate([h0[None], hs[:-1]])
+    c_prevs = cs if c_now else np.concatenate([c0[None], cs[:-1]])
+    dxs = np.zeros(xs.shape)
+    dW_x, dW_h, db = np.zeros(W_x.shape), np.zeros(W_h.shape), np.zeros(W_x.shape[0])
+    dh_next, dc_next = np.zeros(h0.shape), np.zeros(c0.shape)
+    for t in reversed(range(len(xs))):
+        gates = {k: getattr(cache, k)[t] for k in _GATES}
+        dh = dhs[t] + dh_next if add_dh_next else dhs[t]
+        upstream, dc_total = _upstream(
+            dh, dc_next if carry_dc else 0.0 * dc_next, c_prevs[t], gates, cs[t], path=True
+        )
+        da = _stack(upstream, _local(gates), order)
+        dc_next = dc_total * gates["f"] if forget else dc_total
+        step = (da.T @ xs[t], da.T @ h_prevs[t], da.sum(axis=0))
+        if accumulate:
+            dW_x, dW_h, db = dW_x + step[0], dW_h + step[1], db + step[2]
+        else:
+            dW_x, dW_h, db = step
+        dxs[t] = da @ W_x
+        dh_next = da @ W_h
+    values = (dxs, dh_next, dc_next, dW_x, dW_h, db)
+    return dict(zip(_GRAD_NAMES, values, strict=True))
+
+
+def _sequence_mistakes(dhs: np.ndarray, cache: object) -> list[tuple[str, Arrays]]:
+    """Outputs of plausible wrong loops over time, each with its diagnosis."""
+    return [
+        (
+            "the cell gradient is not carried between steps: each step starts from dc = 0, "
+            "so only the path through h reaches the cell. Carry dc_prev = dc_total ⊙ f_t "
+            "from step t to step t − 1, as you carry dh_prev.",
+            _sequence_backward(dhs, cache, carry_dc=False),
+        ),
+        (
+            "the carried cell gradient lacks the factor f_t: c_t = f_t ⊙ c_(t−1) + i_t ⊙ g_t, "
+            "so the gradient passed back along the belt is dc_total ⊙ f_t, not dc_total.",
+            _sequence_backward(dhs, cache, forget=False),
+        ),
+        (
+            "dh_next is not added: h_t reaches the loss through its own output (dhs[t]) and "
+            "through step t + 1's gates (da_(t+1) @ W_h), so dh = dhs[t] + dh_next.",
+            _sequence_backward(dhs, cache, add_dh_next=False),
+        ),
+        (
+            "the blocks of da are stacked f, i, g, o: they follow the rows of W_x and W_h, "
+            "torch's i, f, g, o.",
+            _sequence_backward(dhs, cache, order="figo"),
+        ),
+        (
+            "the blocks of da are stacked i, f, o, g: they follow the rows of W_x and W_h, "
+            "torch's i, f, g, o.",
+            _sequence_backward(dhs, cache, order="ifog"),
+        ),
+        (
+            "the weight gradients hold the first step's share only: every step uses the "
+            "same W_x, W_h and b, so their gradients are sums over t; accumulate with +=, "
+            "not =.",
+            {
+                k: v
+                for k, v in _sequence_backward(dhs, cache, accumulate=False).items()
+                if k.startswith("dW") or k == "db"
+            },
+        ),
+        (
+            "dW_h uses h_t where step t read h_(t−1): dW_h = Σ_t da_tᵀ h_(t−1), with h0 at "
+            "t = 0 (hs[t − 1] otherwise).",
+            {"dW_h": _sequence_backward(dhs, cache, h_now=True)["dW_h"]},
+        ),
+        (
+            "the forget gate's gradient uses c_t where step t read c_(t−1): df = dc_total ⊙ "
+            "c_(t−1), with c0 at t = 0 (cs[t − 1] otherwise).",
+            _sequence_backward(dhs, cache, c_now=True),
+        ),
+    ]
+
+
+def _sequence_case(rng: np.random.Generator, T: int, N: int, D: int, H: int) -> tuple:
+    """A random float64 sequence, its forward cache and upstream gradients."""
+    from rnnbook.scratch import lstm_forward
+
+    params = _random_params(rng, D, H)
+    xs = rng.normal(size=(T, N, D))
+    h0, c0 = rng.uniform(-1.0, 1.0, size=(N, H)), rng.normal(size=(N, H))
+    hs, cache = lstm_forward(xs, h0, c0, params)
+    return cache, rng.normal(size=hs.shape)
+
+
+def _snapshot(dhs: np.ndarray, cache: object) -> Arrays:
+    """Copies of every array the reader's lstm_backward receives."""
+    arrays = {"dhs": dhs, **{f"cache.{k}": getattr(cache, k) for k in cache._fields}}
+    arrays.update({f"cache.params['{k}']": v for k, v in cache.params.items()})
+    return {k: np.array(v, copy=True) for k, v in arrays.items() if isinstance(v, np.ndarray)}
+
+
+def check_lstm_backward(lstm_backward: Callable[..., tuple]) -> None:
+    """Check exercise 6.6: ``lstm_backward(dhs, cache) -> (dxs, dh0, dc0, grads)``.
+
+    dhs (T, N, H) holds ∂E/∂h_t from each step's own output; cache is the
+    :class:`rnnbook.scratch.LSTMCache` of :func:`~rnnbook.scratch.lstm_forward` (xs, h0, c0,
+    hs, cs, the gates i, f, g, o (T, N, H) and params). Returns dxs (T, N, D), dh0 and dc0
+    (N, H) and grads {"W_x": (4H, D), "W_h": (4H, H), "b": (4H,)}. Compared in float64 with
+    :func:`rnnbook.scratch.lstm_backward`; the arguments must come back unchanged.
+    """
+    from rnnbook.scratch import lstm_backward as reference
+
+    ex = "6.6"
+    rng = np.random.default_rng(2066)
+    for T, N, D, H in [(5, 3, 2, 4), (4, 2, 5, 3)]:
+        cache, dhs = _sequence_case(rng, T, N, D, H)
+        dxs, dh0, dc0, grads = reference(dhs, cache)
+        values = (dxs, dh0, dc0, grads["W_x"], grads["W_h"], grads["b"])
+        expected = dict(zip(_GRAD_NAMES, values, strict=True))
+        ours = _sequence_backward(dhs, cache)
+        if not all(np.allclose(ours[k], expected[k]) for k in _GRAD_NAMES):
+            raise RuntimeError("ch06: the reference loop disagrees with lstm_backward")
+        dhs_given = dhs.copy()
+        given = cache._replace(
+            params={k: v.copy() for k, v in cache.params.items()},
+            **{k: getattr(cache, k).copy() for k in ("xs", "h0", "c0", "hs", "cs", *_GATES)},
+        )
+        before = _snapshot(dhs, cache)
+        got = call(ex, lstm_backward, dhs_given, given)
+        changed = [
+            k for k, v in _snapshot(dhs_given, given).items() if not np.array_equal(v, before[k])
+        ]
+        if changed:
+            fail(
+                ex,
+                f"lstm_backward changed its argument {changed[0]} in place: a backward pass "
+                "must leave its inputs as it found them (the caller may reuse them). Compute "
+                "new arrays, dh = dhs[t] + dh_next, instead of updating an input with +=.",
+            )
+        if not isinstance(got, tuple | list) or len(got) != 4:
+            kind = f"{len(got)} values" if isinstance(got, tuple | list) else type(got).__name__
+            fail(ex, f"return the tuple (dxs, dh0, dc0, grads); got {kind}.")
+        if not isinstance(got[3], dict) or set(got[3]) != {"W_x", "W_h", "b"}:
+            fail(
+                ex,
+                "grads should be a dict with the keys 'W_x', 'W_h' and 'b', got "
+                f"{sorted(got[3]) if isinstance(got[3], dict) else type(got[3]).__name__}.",
+            )
+        flat = (*got[:3], got[3]["W_x"], got[3]["W_h"], got[3]["b"])
+        if not outputs_match(flat, expected):
+            blame_helper(ex, lstm_backward, "lstm_cell_backward", "6.3", check_lstm_cell_backward)
+        check_outputs(ex, flat, expected, _sequence_mistakes(dhs, cache), f"(T={T}, N={N})")
+    passed(
+        ex,
+        "dxs, dh0, dc0 and the weight gradients match rnnbook.scratch.lstm_backward on 2 "
+        "random sequences (float64), and the inputs came back unchanged.",
+    )
+
+
+def check_gradient_check(errors: dict) -> None:
+    """Check exercise 6.6's gradient check: ``errors`` = check_gradients(...) of the reader.
+
+    ``errors`` maps every checked array to its relative error; it must cover the inputs xs,
+    the initial states h0 and c0 and the parameters W_x, W_h and b, each below 1e-6 (a right
+    backward pass in float64 gives about 1e-9 or less).
+    """
+    ex = "6.6"
+    names = ("xs", "h0", "c0", "W_x", "W_h", "b")
+    if not isinstance(errors, dict):
+        fail(ex, f"errors should be the dict check_gradients returns, got {type(errors).__name__}.")
+    missing = [k for k in names if k not in errors]
+    if missing:
+        fail(
+            ex,
+            f"the gradient check leaves out {', '.join(missing)}: check every array the loss "
+            "depends on, inputs, initial states and parameters alike, so put all six in "
+            "`arrays`.",
+        )
+    values = {k: _number(ex, f"errors[{k!r}]", errors[k]) for k in names}
+    if all(v == 0.0 for v in values.values()):
+        fail(
+            ex,
+            "every relative error is exactly 0: the numerical gradient was compared with "
+            "itself, or loss_and_grads ignores the perturbed arrays. Return your "
+            "lstm_backward's gradients, and read the arrays from `arrays` in the forward pass.",
+        )
+    worst = max(values, key=values.__getitem__)
+    if values[worst] > 1e-6:
+        fail(
+            ex,
+            f"the relative error for {worst} is {values[worst]:.1e}: the analytic and the "
+            "numerical gradients disagree, so lstm_backward is wrong for it (in float64 a "
+            "right backward pass gives about 1e-9). Are the arrays float64?",
+        )
+    passed(
+        ex, f"your gradient check covers all six arrays; worst relative error {values[worst]:.0e}."
+    )
+
+
+# --------------------------------------------------------------------------- exercise 6.7
+
+BELT_T, BELT_F, BELT_O, BELT_C0 = 45, 0.95, 0.8, 5.0
+"""Exercise 6.7's unit: T steps with i = 0, constant f and o, c_0, and E = h_T."""
+
+
+def _number(ex: str, name: str, value: object) -> float:
+    """``value`` as a float, or the checker's message if it is not one number."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
+        if isinstance(value, np.ndarray) and value.size == 1:
+            return float(value)
+        fail(ex, f"{name} should be a number, got {type(value).__name__} ({value!r}).")
+    if not np.isfinite(float(value)):
+        fail(ex, f"{name} should be a finite number, got {value!r}.")
+    return float(value)
+
+
+def _close(got: float, want: float, rtol: float = 1e-4) -> bool:
+    return abs(got - want) <= rtol * abs(want)
+
+
+def check_belt_gradient(dE_dc0: float, f_half: float) -> None:
+    """Check exercise 6.7: the gradient that reaches c_0 along the belt, and f for one half.
+
+    One unit runs T = 45 steps with its input gate closed (i_t = 0), a constant forget gate
+    f = 0.95 and output gate o = 0.8 (gates held fixed), from c_0 = 5; the loss is E = h_T.
+    Then c_T = f^T c_0 and ∂E/∂c_0 = o (1 − tanh² c_T) f^T. ``f_half`` is the constant
+    forget gate with f^T = 1/2. Both within a relative 1e-4 (four significant digits).
+    """
+    ex = "6.7"
+    dE_dc0 = _number(ex, "dE_dc0", dE_dc0)
+    f_half = _number(ex, "f_half", f_half)
+    T, f, o, c0 = BELT_T, BELT_F, BELT_O, BELT_C0
+    c_T = f**T * c0
+    tanh_prime = 1.0 - np.tanh(c_T) ** 2
+    want = o * tanh_prime * f**T
+    mistakes = [
+        (
+            o * tanh_prime * f ** (T - 1),
+            "there are 45 factors f between c_0 and c_45 "
+            "(c_t = f c_(t−1) for t = 1, …, 45), so f^45, not f^44",
+        ),
+        (
+            o * (1.0 - np.tanh(f ** (T - 1) * c0) ** 2) * f ** (T - 1),
+            "there are 45 "
+            "factors f between c_0 and c_45 (c_t = f c_(t−1) for t = 1, …, 45), not 44",
+        ),
+        (
+            o * tanh_prime * f ** (T + 1),
+            "there are 45 factors f between c_0 and c_45, not 46",
+        ),
+        (
+            o * (1.0 - np.tanh(f ** (T + 1) * c0) ** 2) * f ** (T + 1),
+            "there are 45 factors f between c_0 and c_45, not 46",
+        ),
+        (
+            tanh_prime * f**T,
+            "the factor o is missing: h_T = o ⊙ tanh(c_T), so ∂h_T/∂c_T = o (1 − tanh² c_T)",
+        ),
+        (
+            o * f**T,
+            "the derivative of tanh is missing: ∂h_T/∂c_T = o (1 − tanh² c_T), "
+            f"and with c_T = f^45 c_0 ≈ {c_T:.3f} the factor 1 − tanh² c_T is {tanh_prime:.4f}",
+        ),
+        (
+            o * (1.0 - np.tanh(c0) ** 2) * f**T,
+            "tanh' is taken at c_0; h_T reads the last "
+            f"cell, c_T = f^45 c_0 ≈ {c_T:.4f}, so the factor is 1 − tanh²(c_T)",
+        ),
+        (o * (1.0 - c_T**2) * f**T, "tanh'(c) is 1 − tanh²(c), not 1 − c²"),
+        (o * np.tanh(c_T) * f**T, "the derivative of tanh is 1 − tanh²(c), not tanh(c)"),
+        (
+            f**T,
+            "f^45 is the belt's factor alone; E = h_T = o tanh(c_T) adds "
+            "∂h_T/∂c_T = o (1 − tanh² c_T)",
+        ),
+    ]
+    if not _close(dE_dc0, want):
+        for value, message in mistakes:
+            if _close(dE_dc0, value):
+                fail(ex, f"dE_dc0 = {dE_dc0:.6g}, expected {want:.6g}: {message}.")
+        fail(
+            ex,
+            f"dE_dc0 = {dE_dc0:.6g}, expected {want:.6g} (to four significant digits). "
+            "Write the chain along the belt: ∂E/∂c_0 = ∂h_T/∂c_T · ∂c_T/∂c_(T−1) ⋯ "
+            "∂c_1/∂c_0.",
+        )
+    half = 0.5 ** (1.0 / T)
+    half_mistakes = [
+        (
+            1.0 - 0.5 / T,
+            "1 − 1/(2·45) is a first-order approximation; solve f^45 = 1/2 "
+            "exactly: f = (1/2)^(1/45) = exp(ln(1/2) / 45)",
+        ),
+        (0.5 ** (1.0 / (T - 1)), "f^44 = 1/2 has one factor too few: f^45 = 1/2"),
+        (0.5 ** (1.0 / (T + 1)), "f^46 = 1/2 has one factor too many: f^45 = 1/2"),
+        (
+            0.5**T,
+            "(1/2)^45 is the factor with f = 1/2; the question asks for the f with "
+            "f^45 = 1/2, the 45th root of 1/2",
+        ),
+        (0.5 / T, "f^45 = 1/2 is a power, not a product: f = (1/2)^(1/45)"),
+    ]
+    if not _close(f_half, half):
+        for value, message in half_mistakes:
+            if _close(f_half, value):
+                fail(ex, f"f_half = {f_half:.6g}, expected {half:.6g}: {message}.")
+        fail(ex, f"f_half = {f_half:.6g}, expected {half:.6g}: solve f^45 = 1/2 for f.")
+    passed(
+        ex,
+        f"∂E/∂c_0 = o (1 − tanh² c_T) f^45 = {want:.4f} with c_T = {c_T:.4f}; half the "
+        f"gradient survives 45 steps only for f ≥ {half:.5f}.",
+    )
+
+
+# --------------------------------------------------------------------------- exercise 6.8
+
+BIAS_VALUES = (0.0, 1.0, 3.0, 5.0)
+"""The forget biases b_f of exercise 6.8."""
+
+_EXPERIMENT = {"D": 4, "H": 16, "N": 32, "T": 45}
+
+
+def _belt_gradient(b_f: float, rng: np.random.Generator, block: int = 1) -> float:
+    """Exercise 6.8's measurement: mean |∂E/∂c_0| at initialisation with forget bias b_f.
+
+    An LSTM with D = 4, H = 16 from :func:`rnnbook.scratch.init_lstm_params` (drawing from
+    ``rng``), the bias of the gate block ``block`` (1: the forget gate) set to b_f, reads
+    N = 32 sequences of T = 45 standard normal inputs (drawn next from ``rng``) from zero
+    states; E = Σ h_T. Returns the mean over the N × H entries of |∂E/∂c_0|.
+    """
+    from rnnbook.scratch import init_lstm_params, lstm_backward, lstm_forward
+
+    D, H, N, T = (_EXPERIMENT[k] for k in "DHNT")
+    params = init_lstm_params(D, H, rng=rng)
+    params["b"][block * H : (block + 1) * H] = b_f
+    hs, cache = lstm_forward(rng.normal(size=(T, N, D)), None, None, params)
+    dhs = np.zeros_like(hs)
+    dhs[-1] = 1.0
+    return float(np.abs(lstm_backward(dhs, cache)[2]).mean())
+
+
+def _ranges(block: int = 1, runs: int = 12) -> dict[float, tuple[float, float]]:
+    """(min, max) of :func:`_belt_gradient` over ``runs`` seeds, per forget bias."""
+    out = {}
+    for b_f in BIAS_VALUES:
+        values = [_belt_gradient(b_f, np.random.default_rng(7000 + s), block) for s in range(runs)]
+        out[b_f] = (min(values), max(values))
+    return out
+
+
+def _by_bias(ex: str, name: str, values: object) -> dict[float, float]:
+    """``values`` as {b_f: number} with exactly the keys of BIAS_VALUES."""
+    if not isinstance(values, dict):
+        fail(ex, f"{name} should be a dict {{b_f: value}}, got {type(values).__name__}.")
+    keys = sorted(float(k) for k in values)
+    if keys != sorted(BIAS_VALUES):
+        fail(ex, f"{name} should have the keys {list(BIAS_VALUES)}, got {sorted(values)}.")
+    return {float(k): _number(ex, f"{name}[{k}]", v) for k, v in values.items()}
+
+
+def check_forget_bias_experiment(predicted: dict, measured: dict) -> None:
+    """Check exercise 6.8: predicted σ(b_f)^45 and measured mean |∂E/∂c_0| per b_f.
+
+    ``predicted[b_f]`` must be σ(b_f)^45 (relative 1e-4). ``measured[b_f]`` must be
+    consistent with :func:`_belt_gradient`: within a factor 3 of the range it spans over 12
+    seeds (the spread across seeds is a factor of up to about 40 at b_f = 0, which is why a
+    single run is checked against a range and not a value).
+    """
+    from rnnbook.scratch import sigmoid
+
+    ex = "6.8"
+    predicted = _by_bias(ex, "predicted", predicted)
+    measured = _by_bias(ex, "measured", measured)
+    T = _EXPERIMENT["T"]
+    for b_f in BIAS_VALUES:
+        s = float(sigmoid(np.array(b_f)))
+        got = predicted[b_f]
+        if _close(got, s**T):
+            continue
+        wrong = [
+            (s ** (T - 1), "σ(b_f)^44 has one factor too few: 45 forget gates f_1 … f_45"),
+            (s ** (T + 1), "σ(b_f)^46 has one factor too many: 45 forget gates f_1 … f_45"),
+            ((1 - s) ** T, "(1 − σ(b_f))^45 uses 1 − f; the belt keeps f_t ⊙ c_(t−1)"),
+            (s * T, "σ(b_f)·45: the factors multiply, σ(b_f)^45"),
+            (b_f**T, "b_f^45 skips the sigmoid: the gate is σ(b_f)"),
+        ]
+        for value, message in wrong:
+            if _close(got, value):
+                fail(ex, f"predicted[{b_f:g}] = {got:.6g}, expected {s**T:.6g}: {message}.")
+        fail(ex, f"predicted[{b_f:g}] = {got:.6g}, expected σ({b_f:g})^45 = {s**T:.6g}.")
+    ranges = _ranges()
+    outside = [
+        b_f for b_f in BIAS_VALUES if not ranges[b_f][0] / 3 <= measured[b_f] <= 3 * ranges[b_f][1]
+    ]
+    if outside:
+        b_f = outside[0]
+        lo, hi = ranges[b_f]
+        for block, gate in ((0, "input gate"), (2, "candidate"), (3, "output gate")):
+            other = _ranges(block, runs=4)
+            if all(other[b][0] / 3 <= measured[b] <= 3 * other[b][1] for b in outside):
+                fail(
+                    ex,
+                    f"measured[{b_f:g}] = {measured[b_f]:.3g} matches the bias set on the "
+                    f"{gate}'s block, b[{block}H:{block + 1}H]: the forget gate is the "
+                    "second block, b[H:2H].",
+                )
+        fail(
+            ex,
+            f"measured[{b_f:g}] = {measured[b_f]:.3g}, but this setup gives {lo:.3g} to "
+            f"{hi:.3g} over 12 seeds (accepted: a factor 3 either side). Check the setup: "
+            "D = 4, H = 16 from init_lstm_params, b[H:2H] = b_f, N = 32 sequences of T = 45 "
+            "normal inputs from zero states, dhs zero except dhs[-1] = 1, and the mean of "
+            "|dc0| (the third output of lstm_backward).",
+        )
+    passed(
+        ex,
+        "your measurements lie within the spread of this setup over 12 seeds; the belt "
+        "alone predicts "
+        + ", ".join(f"{predicted[b]:.1e}" for b in BIAS_VALUES)
+        + " for b_f = 0, 1, 3, 5.",
     )
 
 

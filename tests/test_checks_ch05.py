@@ -358,3 +358,200 @@ def test_delta_norms_stub_is_reported():
 )
 def test_delta_norms_names_mistake(wrong, message):
     _expect(ch05.check_delta_norms, wrong, message)
+
+
+def _fixed_threshold(threshold):
+    def clip(grads, max_value):
+        for g in grads.values():
+            np.clip(g, -threshold, threshold, out=g)
+
+    return clip
+
+
+def _value_with_default(grads, max_value=1.0):
+    for g in grads.values():
+        np.clip(g, -1.0, 1.0, out=g)  # the default, whatever max_value is passed
+
+
+@pytest.mark.parametrize("threshold", [1.0, 0.5, 5.0])
+def test_clip_by_value_names_an_ignored_max_value(threshold):
+    # before: a fixed threshold of 1 left the small-gradient case unchanged and was told to
+    # clip in place, a wrong cause
+    _expect(
+        ch05.check_clip_by_value,
+        _fixed_threshold(threshold),
+        f"clip_by_value ignores max_value: it gives the same result for max_value = 0.5 and "
+        f"max_value = 2 (it clips at ±{threshold:g} whatever max_value is)",
+    )
+
+
+def test_clip_by_value_names_an_ignored_max_value_with_a_default():
+    _expect(ch05.check_clip_by_value, _value_with_default, "clip_by_value ignores max_value")
+
+
+def test_clip_by_value_ignored_max_value_in_a_new_dict():
+    def new_dict(grads, max_value):
+        return {k: np.clip(g, -1.0, 1.0) for k, g in grads.items()}
+
+    _expect(ch05.check_clip_by_value, new_dict, "clip_by_value ignores max_value")
+
+
+def test_clip_by_value_accepts_assignment_into_the_arrays(capsys):
+    def float32_safe(grads, max_value):
+        for g in grads.values():
+            g[...] = np.clip(g, -max_value, max_value)
+
+    ch05.check_clip_by_value(float32_safe)
+    assert "✔ Exercise 5.2" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- 5.6
+
+
+def test_bound_steps_accepts_right_answer(capsys):
+    ch05.check_bound_steps(55, 10, None, 1.25)
+    assert "✔ Exercise 5.6" in capsys.readouterr().out
+
+
+def test_bound_steps_accepts_whole_floats_and_numpy_numbers(capsys):
+    ch05.check_bound_steps(55.0, np.int64(10), None, np.float32(1.25))
+    assert "✔ Exercise 5.6" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ((54, 10, None, 1.25), "steps_a = 54 is one step short: (γσ_max)^54 = 0.00100476"),
+        ((31, 10, None, 1.25), "steps_a = 31: γ alone was used"),
+        ((24, 10, None, 1.25), "the logarithms have different bases"),
+        ((125, 10, None, 1.25), "the logarithms have different bases"),
+        ((None, 10, None, 1.25), "steps_a is None, but γσ_max = 0.8 · 1.1 = 0.88 < 1"),
+        ((-54, 10, None, 1.25), "the inequality turns round"),
+        ((54.04, 10, None, 1.25), "steps_a = 54.04 is not a whole number"),
+        (("55", 10, None, 1.25), "steps_a should be a whole number of steps (or None)"),
+        ((55, 9, None, 1.25), "steps_b = 9 is one step short"),
+        ((55, 5, None, 1.25), "steps_b = 5: γ alone was used"),
+        ((55, None, None, 1.25), "the sigmoid's derivative σ(a)(1 − σ(a)) is at most 1/4"),
+        ((55, 10, 55, 1.25), "a unit at zero has tanh'(0) = 1"),
+        ((55, 10, 73, 1.25), "steps_c = 73, but here γσ_max = 1 · 1.1 = 1.1 ≥ 1"),
+        ((55, 10, float("inf"), 1.25), "steps_c is inf: when the bound never falls"),
+        ((55, 10, None, 1.0), "σ_max > 1 is not enough when γ < 1"),
+        ((55, 10, None, 0.8), "that is γ itself"),
+        ((55, 10, None, 1.1), "sigma_growth = 1.1 is not the threshold"),
+        ((55, 10, None, "1.25"), "sigma_growth should be a number"),
+    ],
+)
+def test_bound_steps_names_mistake(answer, message):
+    with pytest.raises(CheckFailed, match=re.escape(message)):
+        ch05.check_bound_steps(*answer)
+
+
+# --------------------------------------------------------------------------- 5.7
+
+_RUNS = [3, 4, 5]
+
+
+def _ratio(scale, run_seed, *, tanh=True, squared=False, inverted=False, steps=30):
+    xs, params = ch05.scaled_rnn(scale, run_seed)
+    from rnnbook.scratch import rnn_forward
+
+    H = params["W_hh"].shape[0]
+    states, _ = rnn_forward(xs, None, params)
+    hs = np.concatenate([np.zeros((1, H)), states[:, 0]])
+    delta = np.ones(H) / np.sqrt(H)
+    first = np.linalg.norm(delta)
+    for k in range(len(hs) - 1, len(hs) - 1 - steps, -1):
+        delta = params["W_hh"].T @ (delta * (1 - hs[k] ** 2 if tanh else 1.0))
+    ratio = np.linalg.norm(delta) / first
+    ratio = ratio**2 if squared else ratio
+    return 1 / ratio if inverted else ratio
+
+
+def _ratios(**mistake):
+    return {c: [_ratio(c, s, **mistake) for s in _RUNS] for c in ch05.SCALES}
+
+
+def _boundary(ratios):
+    return next(c for c in ch05.SCALES if np.exp(np.log(ratios[c]).mean()) > 1)
+
+
+def test_scale_experiment_accepts_right_answer(capsys):
+    ratios = _ratios()
+    ch05.check_scale_experiment(ratios, _RUNS, _boundary(ratios))
+    assert "✔ Exercise 5.7: your ratios reproduce" in capsys.readouterr().out
+
+
+def test_scale_experiment_accepts_float32_and_arrays(capsys):
+    ratios = {c: np.asarray(v, dtype=np.float32) for c, v in _ratios().items()}
+    ch05.check_scale_experiment(ratios, np.array(_RUNS), _boundary(_ratios()))
+    assert "✔ Exercise 5.7" in capsys.readouterr().out
+
+
+def test_scale_experiment_scaled_rnn_shares_w_across_scales():
+    xs_a, a = ch05.scaled_rnn(1.0, 7)
+    xs_b, b = ch05.scaled_rnn(2.0, 7)
+    np.testing.assert_array_equal(xs_a, xs_b)
+    np.testing.assert_allclose(2 * a["W_hh"], b["W_hh"])
+    assert xs_a.shape == (30, 1, 4) and a["W_xh"].shape == (32, 4)
+    with pytest.raises(ValueError, match="must be positive"):
+        ch05.scaled_rnn(1.0, 7, H=0)
+
+
+@pytest.mark.parametrize(
+    ("mistake", "message"),
+    [
+        ({"inverted": True}, "the ratio is inverted"),
+        ({"squared": True}, "these are squared ratios"),
+        ({"tanh": False}, "the tanh derivative is missing"),
+        ({"steps": 29}, "the ratio is one step short"),
+    ],
+)
+def test_scale_experiment_names_mistake(mistake, message):
+    ratios = _ratios(**mistake)
+    _expect(lambda r: ch05.check_scale_experiment(r, _RUNS, 2.0), ratios, message)
+
+
+def test_scale_experiment_names_unreproducible_runs():
+    ratios = _ratios()
+    # the right measurement, but labelled with other seeds than the ones run
+    _expect(
+        lambda r: ch05.check_scale_experiment(r, [0, 1, 2], _boundary(r)),
+        ratios,
+        "does not reproduce: the network scaled_rnn(0.5, 0) gives",
+    )
+
+
+@pytest.mark.parametrize(
+    ("ratios", "message"),
+    [
+        ([1.0, 2.0], "ratios should be a dict"),
+        ({0.5: [1, 1, 1], 1.0: [1, 1, 1]}, "ratios has no entry for the scale(s) [2.0, 3.0]"),
+        ({c: [1.0, 1.0] for c in ch05.SCALES}, "ratios[0.5] holds 2 values; expected one per"),
+    ],
+)
+def test_scale_experiment_names_a_malformed_answer(ratios, message):
+    _expect(lambda r: ch05.check_scale_experiment(r, _RUNS, 2.0), ratios, message)
+
+
+def test_scale_experiment_names_a_wrong_boundary():
+    ratios = _ratios()
+    right = _boundary(ratios)
+    wrong = 3.0 if right != 3.0 else 2.0
+    _expect(
+        lambda r: ch05.check_scale_experiment(r, _RUNS, wrong),
+        ratios,
+        f"but your own ratios put it at c = {right:g}: their geometric means are",
+    )
+
+
+def test_scale_experiment_boundary_from_the_arithmetic_mean_gets_a_hint():
+    # seeds 5, 6, 7: one large run lifts the arithmetic mean at c = 2 above 1, the
+    # geometric mean stays below it
+    runs = [5, 6, 7]
+    ratios = {c: [_ratio(c, s) for s in runs] for c in ch05.SCALES}
+    assert np.mean(ratios[2.0]) > 1 > np.exp(np.log(ratios[2.0]).mean())
+    _expect(
+        lambda r: ch05.check_scale_experiment(r, runs, 2.0),
+        ratios,
+        "That is where the arithmetic mean first exceeds 1",
+    )

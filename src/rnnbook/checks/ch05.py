@@ -18,7 +18,9 @@ exercise  checker                           mistakes it recognises
                                             clipping into [0, v], whole arrays scaled
                                             (by their norm, the global norm or their
                                             largest entry) instead of each entry, the
-                                            arrays not changed in place
+                                            arrays not changed in place, max_value
+                                            ignored (a fixed threshold: the result is the
+                                            same for every max_value)
 5.3       :func:`check_jacobian_norms`      the Frobenius instead of the spectral norm,
                                             the product in the reversed order
                                             (J_(k+1) ⋯ J_T), W_hh transposed in every
@@ -30,6 +32,19 @@ exercise  checker                           mistakes it recognises
                                             taken at h_(k−1), the array reversed,
                                             squared norms, T instead of T + 1 entries,
                                             saying which end is missing
+5.6       :func:`check_bound_steps`         the bound's k rounded instead of rounded up,
+                                            γ or σ_max alone instead of γσ_max, the
+                                            sigmoid's γ taken as 1, mixed logarithm
+                                            bases, a number of steps where γσ_max > 1
+                                            (the bound never falls), γ = 0.8 kept for
+                                            units at zero, growth at σ_max > 1 or
+                                            σ_max > γ instead of σ_max > 1/γ
+5.7       :func:`check_scale_experiment`    ratios not reproducible from the recipe, the
+                                            ratio inverted (‖δ_T‖ / ‖δ_0‖), squared
+                                            norms, tanh' missing, one step short
+                                            (‖δ_1‖), a missing scale or run, the
+                                            boundary read from the arithmetic mean or
+                                            not from the measured ratios
 ========  ================================  ===========================================
 
 The references are the package's own :func:`rnnbook.scratch.clip_grad_norm` and
@@ -49,10 +64,14 @@ import numpy as np
 from rnnbook.checks._feedback import call, expect_close, expect_shape, fail, matches, passed
 
 __all__ = [
+    "SCALES",
+    "check_bound_steps",
     "check_clip_by_norm",
     "check_clip_by_value",
     "check_delta_norms",
     "check_jacobian_norms",
+    "check_scale_experiment",
+    "scaled_rnn",
 ]
 
 _KEYS = ("W_xh", "W_hh", "b_h")
@@ -302,6 +321,50 @@ def _value_mistakes(before: Grads, v: float) -> list[tuple[str, Grads]]:
     ]
 
 
+def _check_uses_max_value(
+    ex: str, clip_by_value: Callable[..., Any], rng: np.random.Generator
+) -> None:
+    """Fail if the result is the same for two thresholds: max_value is ignored.
+
+    The probe's entries are large (scale 5), so that a fixed threshold anywhere from 0.01 to
+    about 8 clips some of them. A function that changes nothing is left to the in-place checks.
+    """
+    grads = _random_grads(rng, 5.0)
+    outputs = []
+    for max_value in (0.5, 2.0):
+        copy = _copy(grads)
+        returned = call(ex, clip_by_value, copy, max_value)
+        out = returned if isinstance(returned, Mapping) and set(_KEYS) <= set(returned) else copy
+        try:
+            outputs.append({k: np.asarray(out[k], dtype=float) for k in _KEYS})
+        except (TypeError, ValueError):
+            return  # not arrays: the checks below say what is wrong
+    same = all(
+        np.shape(outputs[0][k]) == np.shape(outputs[1][k])
+        and np.array_equal(outputs[0][k], outputs[1][k])
+        for k in _KEYS
+    )
+    changed = [
+        np.asarray(outputs[0][k] != grads[k])
+        if np.shape(outputs[0][k]) == grads[k].shape
+        else np.zeros(1, dtype=bool)
+        for k in _KEYS
+    ]
+    if not same or not any(np.any(c) for c in changed):
+        return
+    fixed = max(
+        float(np.abs(outputs[0][k][c]).max())
+        for k, c in zip(_KEYS, changed, strict=True)
+        if c.any()
+    )
+    fail(
+        ex,
+        "clip_by_value ignores max_value: it gives the same result for max_value = 0.5 and "
+        f"max_value = 2 (it clips at ±{fixed:g} whatever max_value is). Use the argument, "
+        "np.clip(g, -max_value, max_value, out=g), not a fixed number or a default.",
+    )
+
+
 def check_clip_by_value(clip_by_value: Callable[[Grads, float], Any]) -> None:
     """Check exercise 5.2: ``clip_by_value(grads, max_value)``.
 
@@ -313,6 +376,7 @@ def check_clip_by_value(clip_by_value: Callable[[Grads, float], Any]) -> None:
 
     ex = "5.2"
     rng = np.random.default_rng(2052)
+    _check_uses_max_value(ex, clip_by_value, rng)
     for scale, max_value in [(2.0, 1.0), (0.5, 0.25)]:
         grads = _random_grads(rng, scale)
         arrays, before = dict(grads), _copy(grads)
@@ -554,4 +618,288 @@ def check_delta_norms(delta_norms: Callable[..., np.ndarray]) -> None:
         ex,
         f"the norms ‖∂E/∂h_k‖ match dhT (J_T ⋯ J_(k+1)); going back T = {T} steps, "
         f"‖δ‖ goes from {expected[-1]:.3g} to {expected[0]:.3g}.",
+    )
+
+
+# --------------------------------------------------------------------------- exercise 5.6
+
+_LIMIT = 1e-3
+
+
+def _steps_below(rate: float, limit: float = _LIMIT) -> int | None:
+    """The smallest d ≥ 0 with rate**d < limit; None when rate ≥ 1 (the bound never falls)."""
+    if rate >= 1:
+        return None
+    d = max(0, int(np.floor(np.log(limit) / np.log(rate))))
+    while rate**d >= limit:  # floor, then step up: exact where the quotient is an integer
+        d += 1
+    return d
+
+
+def _as_steps(ex: str, name: str, value: Any) -> int | None:
+    """The reader's number of steps as an int (None kept); other types fail with a message."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        fail(ex, f"{name} should be a whole number of steps (or None); got {value!r}.")
+    if not np.isfinite(value):
+        fail(ex, f"{name} is {value}: when the bound never falls below 1e-3, write None.")
+    if float(value) != round(float(value)):
+        fail(
+            ex,
+            f"{name} = {value:g} is not a whole number: the bound is checked after whole "
+            "steps d = 0, 1, 2, …; give the smallest d with (γσ_max)^d < 1e-3.",
+        )
+    return int(round(float(value)))
+
+
+def _check_steps(
+    ex: str, name: str, got: int | None, gamma: float, sigma: float, wrong: dict[int | None, str]
+) -> None:
+    rate = gamma * sigma
+    expected = _steps_below(rate)
+    if got == expected:
+        return
+    if got in wrong:
+        fail(ex, f"{name} = {got}: {wrong[got]}")
+    if expected is None:
+        fail(
+            ex,
+            f"{name} = {got}, but here γσ_max = {gamma:g} · {sigma:g} = {rate:g} ≥ 1: the "
+            "bound (γσ_max)^d never shrinks, so no number of steps brings it below 1e-3. "
+            "Write None. (The gradient may still vanish; the bound just does not promise it.)",
+        )
+    if got is None:
+        fail(
+            ex,
+            f"{name} is None, but γσ_max = {gamma:g} · {sigma:g} = {rate:g} < 1: the bound "
+            "falls geometrically and passes below 1e-3 after some number of steps.",
+        )
+    if got > 0 and got == expected - 1:
+        fail(
+            ex,
+            f"{name} = {got} is one step short: (γσ_max)^{got} = {rate**got:.8f} is still "
+            f"≥ 1e-3. Solve d > ln(1e-3) / ln(γσ_max) = "
+            f"{np.log(_LIMIT) / np.log(rate):.4f} and round up.",
+        )
+    fail(
+        ex,
+        f"{name} = {got} is not the smallest d with (γσ_max)^d < 1e-3 for γ = {gamma:g}, "
+        f"σ_max = {sigma:g}: at d = {got} the bound is {rate ** max(got, 0):.6g}. Solve "
+        "d > ln(1e-3) / ln(γσ_max) (the logarithm of a number below 1 is negative: the "
+        "inequality turns round when you divide by it).",
+    )
+
+
+def check_bound_steps(steps_a: Any, steps_b: Any, steps_c: Any, sigma_growth: Any) -> None:
+    """Check exercise 5.6, the bound ‖∂h_t/∂h_k‖₂ ≤ (γσ_max)^(t−k) worked by hand.
+
+    steps_a, steps_b, steps_c: the smallest number of steps d with (γσ_max)^d < 1e-3 for
+    (a) tanh with γ = 0.8, σ_max = 1.1 (55); (b) the sigmoid, γ = 1/4, σ_max = 2 (10);
+    (c) tanh units that may sit at zero, γ = 1, σ_max = 1.1 (None: the bound never falls).
+    sigma_growth: for γ = 0.8, the σ_max above which the bound allows growth, 1/γ = 1.25.
+    """
+    ex = "5.6"
+    got_a = _as_steps(ex, "steps_a", steps_a)
+    got_b = _as_steps(ex, "steps_b", steps_b)
+    got_c = _as_steps(ex, "steps_c", steps_c)
+    gamma_only = "γ alone was used; the bound is (γσ_max)^d, with σ_max = {s:g} in the product."
+    _check_steps(
+        ex,
+        "steps_a",
+        got_a,
+        0.8,
+        1.1,
+        {
+            _steps_below(0.8): gamma_only.format(s=1.1),
+            24: "the logarithms have different bases: ln(1e-3) / ln(0.88) and "
+            "log10(1e-3) / log10(0.88) agree, but log10(1e-3) / ln(0.88) does not.",
+            125: "the logarithms have different bases: ln(1e-3) / ln(0.88) and "
+            "log10(1e-3) / log10(0.88) agree, but ln(1e-3) / log10(0.88) does not.",
+        },
+    )
+    _check_steps(
+        ex,
+        "steps_b",
+        got_b,
+        0.25,
+        2.0,
+        {
+            _steps_below(0.25): gamma_only.format(s=2),
+            None: "the sigmoid's derivative σ(a)(1 − σ(a)) is at most 1/4 (at a = 0), not 1 "
+            "like tanh's: γ = 1/4, so γσ_max = 0.5 < 1 and the bound falls.",
+        },
+    )
+    _check_steps(
+        ex,
+        "steps_c",
+        got_c,
+        1.0,
+        1.1,
+        {
+            _steps_below(0.88): "γ = 0.8 holds only while every unit stays off zero "
+            "(|h| ≥ 0.45); a unit at zero has tanh'(0) = 1, so here γ = 1 and "
+            "γσ_max = 1.1 > 1: the bound never falls. Write None.",
+        },
+    )
+    if isinstance(sigma_growth, bool) or not isinstance(
+        sigma_growth, int | float | np.integer | np.floating
+    ):
+        fail(ex, f"sigma_growth should be a number (a value of σ_max); got {sigma_growth!r}.")
+    value = float(sigma_growth)
+    if not np.isclose(value, 1.25, rtol=1e-3):
+        if np.isclose(value, 1.0):
+            why = (
+                "σ_max > 1 is not enough when γ < 1: the bound is (γσ_max)^d, which grows "
+                "only when γσ_max > 1, that is σ_max > 1/γ."
+            )
+        elif np.isclose(value, 0.8):
+            why = "that is γ itself: γσ_max > 1 means σ_max > 1/γ, the reciprocal."
+        else:
+            why = "the bound (γσ_max)^d grows when γσ_max > 1: solve for σ_max with γ = 0.8."
+        fail(ex, f"sigma_growth = {value:g} is not the threshold: {why}")
+    passed(
+        ex,
+        "(a) 55 steps, (b) 10 steps, (c) never: with a unit at zero (γ = 1) and σ_max = 1.1 "
+        "the bound allows growth; it allows growth exactly when σ_max > 1/γ = 1.25.",
+    )
+
+
+# --------------------------------------------------------------------------- exercise 5.7
+
+SCALES = (0.5, 1.0, 2.0, 3.0)
+"""The scales c of W_hh = c W that exercise 5.7 measures."""
+
+
+def scaled_rnn(
+    scale: float, run_seed: int, H: int = 32, D: int = 4, T: int = 30
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The network of exercise 5.7: xs (T, 1, D), params W_xh (H, D), W_hh (H, H), b_h (H,).
+
+    W_hh = scale · W with W ~ N(0, 1/H); W_xh ~ N(0, 1/D); b_h = 0; xs ~ N(0, 1), all drawn
+    in that order from ``np.random.default_rng(run_seed)``, so W and the inputs are the same
+    for every scale.
+    """
+    if H < 1 or D < 1 or T < 1:
+        raise ValueError(f"H, D and T must be positive; got H={H}, D={D}, T={T}")
+    rng = np.random.default_rng(run_seed)
+    W = rng.normal(scale=1 / np.sqrt(H), size=(H, H))
+    W_xh = rng.normal(scale=1 / np.sqrt(D), size=(H, D))
+    xs = rng.normal(size=(T, 1, D))
+    return xs, {"W_xh": W_xh, "W_hh": scale * W, "b_h": np.zeros(H)}
+
+
+def _scale_ratios(scale: float, run_seed: int) -> dict[str, float]:
+    """‖δ_0‖ / ‖δ_T‖ for dhT = 1/√H, with the variants of plausible mistakes."""
+    from rnnbook.scratch import rnn_forward
+
+    xs, params = scaled_rnn(scale, run_seed)
+    W, H = params["W_hh"], len(params["b_h"])
+    states, _ = rnn_forward(xs, None, params)
+    hs = np.concatenate([np.zeros((1, H)), states[:, 0]])
+    dhT = np.ones(H) / np.sqrt(H)
+    deltas = _deltas(dhT, hs, W.T)
+    no_tanh = _deltas(dhT, hs, W.T, tanh=False)
+    norms = np.linalg.norm(deltas, axis=1)
+    ratio = float(norms[0] / norms[-1])
+    return {
+        "right": ratio,
+        "inverted": 1 / ratio,
+        "squared": ratio**2,
+        "no tanh": float(np.linalg.norm(no_tanh[0]) / np.linalg.norm(no_tanh[-1])),
+        "short": float(norms[1] / norms[-1]),
+    }
+
+
+_RATIO_MISTAKES = {
+    "inverted": "the ratio is inverted: measure how much of the gradient reaches h_0, "
+    "‖δ_0‖ / ‖δ_T‖ = norms[0] / norms[T], not norms[T] / norms[0].",
+    "squared": "these are squared ratios: use the norms ‖δ_k‖ = √(Σ δ_k²), not their squares.",
+    "no tanh": "the tanh derivative is missing: these ratios come from powers of W_hhᵀ alone; "
+    "each step back multiplies by diag(1 − h_k²) as well (exercise 5.4).",
+    "short": "the ratio is one step short, ‖δ_1‖ / ‖δ_T‖: go back all T = 30 steps, to "
+    "δ_0 = ∂E/∂h_0, norms[0].",
+}
+
+
+def check_scale_experiment(
+    ratios: Mapping[float, Any], run_seeds: Any, boundary: Any, rtol: float = 1e-3
+) -> None:
+    """Check exercise 5.7: the gradient ratio ‖∂E/∂h_0‖ / ‖∂E/∂h_T‖ against the scale c.
+
+    ratios maps every scale c in :data:`SCALES` to the ratios measured on the networks
+    :func:`scaled_rnn` (c, s) for each s in run_seeds, in that order, with T = 30 and
+    dhT = 1/√H. The checker reruns every network (float64) and accepts the reader's values
+    within ``rtol`` (1e-3, wide enough for float32). boundary is the smallest scale whose
+    geometric mean ratio over the runs exceeds 1, read from the reader's own ratios.
+    """
+    ex = "5.7"
+    if not isinstance(ratios, Mapping):
+        fail(
+            ex, f"ratios should be a dict {{scale: [ratio per run]}}; got {type(ratios).__name__}."
+        )
+    try:
+        run_seeds = [int(s) for s in run_seeds]
+    except (TypeError, ValueError):
+        fail(ex, f"run_seeds should be a list of integer seeds; got {run_seeds!r}.")
+    if not run_seeds:
+        fail(
+            ex, "run_seeds is empty: measure at least one run per scale (the exercise asks for 3)."
+        )
+    keys = {float(k): k for k in ratios}
+    missing = [c for c in SCALES if c not in keys]
+    if missing:
+        fail(ex, f"ratios has no entry for the scale(s) {missing}: measure every c in {SCALES}.")
+    measured = {}
+    for c in SCALES:
+        values = np.asarray(ratios[keys[c]], dtype=float).ravel()
+        if values.shape != (len(run_seeds),):
+            fail(
+                ex,
+                f"ratios[{c:g}] holds {values.size} values; expected one per run seed, "
+                f"{len(run_seeds)}.",
+            )
+        measured[c] = values
+    for c in SCALES:
+        for i, s in enumerate(run_seeds):
+            reference = _scale_ratios(c, s)
+            got = measured[c][i]
+            if np.isclose(got, reference["right"], rtol=rtol, atol=0):
+                continue
+            for name, message in _RATIO_MISTAKES.items():
+                if np.isclose(got, reference[name], rtol=rtol, atol=0):
+                    fail(ex, f"ratios[{c:g}][{i}]: {message}")
+            fail(
+                ex,
+                f"ratios[{c:g}][{i}] = {got:.6g} does not reproduce: the network "
+                f"scaled_rnn({c:g}, {s}) gives ‖δ_0‖ / ‖δ_T‖ = {reference['right']:.6g} with "
+                "dhT = np.ones(H) / np.sqrt(H). Use that network, T = 30 steps, and the seeds "
+                "in run_seeds in their order.",
+            )
+    geometric = {c: float(np.exp(np.log(measured[c]).mean())) for c in SCALES}
+    expected = next((c for c in SCALES if geometric[c] > 1), None)
+    if boundary is None or expected is None:
+        if boundary is not expected:
+            fail(ex, f"boundary should be {expected}: the geometric means are {geometric}.")
+    elif not isinstance(boundary, int | float | np.integer | np.floating) or not np.isclose(
+        float(boundary), expected
+    ):
+        means = ", ".join(f"c = {c:g}: {g:.3g}" for c, g in geometric.items())
+        arithmetic = next((c for c in SCALES if measured[c].mean() > 1), None)
+        hint = (
+            " That is where the arithmetic mean first exceeds 1; one large run dominates it, "
+            "so average the logarithms (the geometric mean)."
+            if arithmetic is not None and np.isclose(float(boundary), arithmetic)
+            else ""
+        )
+        fail(
+            ex,
+            f"boundary = {boundary!r}, but your own ratios put it at c = {expected:g}: "
+            f"their geometric means are {means}.{hint}",
+        )
+    passed(
+        ex,
+        f"your ratios reproduce; over {len(run_seeds)} runs the geometric mean goes from "
+        f"{geometric[SCALES[0]]:.1e} at c = {SCALES[0]:g} to {geometric[SCALES[-1]]:.1e} at "
+        f"c = {SCALES[-1]:g}, and first exceeds 1 at c = {expected:g}.",
     )

@@ -257,3 +257,167 @@ def test_clip_and_step_accepts_the_right_answer(capsys):
 def test_clip_and_step_names_the_mistake(mistake, message):
     with pytest.raises(CheckFailed, match=r"Exercise 3\.5: .*" + message):
         ch03.check_clip_and_step(lambda p, g, lr, m: _clip_and_step(p, g, lr, m, mistake=mistake))
+
+
+def test_clip_and_step_catches_arguments_overwritten():
+    def rebinds(params, grads, lr, max_norm):  # new arrays in the caller's dict
+        norm = float(np.sqrt(sum(np.sum(g**2) for g in grads.values())))
+        for key in params:
+            params[key] = params[key] - lr * min(1.0, max_norm / norm) * grads[key]
+        return norm
+
+    def clips_grads(params, grads, lr, max_norm):  # clips the caller's gradients in place
+        norm = float(np.sqrt(sum(np.sum(g**2) for g in grads.values())))
+        for key in params:
+            grads[key] *= min(1.0, max_norm / norm)
+            params[key] -= lr * grads[key]
+        return norm
+
+    with pytest.raises(CheckFailed, match=r"Exercise 3\.5: params\['W_xh'\] is a new array"):
+        ch03.check_clip_and_step(rebinds)
+    with pytest.raises(CheckFailed, match=r"Exercise 3\.5: .*changed grads\['W_xh'\]"):
+        ch03.check_clip_and_step(clips_grads)
+
+
+# --------------------------------------------------------------------------- gaps (issue 10)
+
+
+def test_sample_next_catches_every_row_drawn_from_the_first_row():
+    def first_row(logits, T, rng, top_k=None):
+        p = _softmax_t(logits[:1] / T, 1.0)[0]
+        if top_k is not None:
+            keep = np.argsort(-p)[:top_k]
+            q = np.zeros_like(p)
+            q[keep] = p[keep]
+            p = q / q.sum()
+        return rng.choice(len(p), size=len(logits), p=p)
+
+    with pytest.raises(CheckFailed, match=r"Exercise 3\.4: .*first row's distribution"):
+        ch03.check_sample_next(first_row)
+
+
+def test_softmax_and_sampler_catch_logits_overwritten():
+    def softmax_in_place(logits, T):
+        logits /= T
+        return _softmax_t(logits, 1.0)
+
+    def sampler_in_place(logits, T, rng, top_k=None):
+        logits /= T
+        return _sample(logits, 1.0, rng, top_k)
+
+    with pytest.raises(CheckFailed, match=r"Exercise 3\.3: .*changed its argument `logits`"):
+        ch03.check_softmax_with_temperature(softmax_in_place)
+    with pytest.raises(CheckFailed, match=r"Exercise 3\.4: .*changed its argument `logits`"):
+        ch03.check_sample_next(sampler_in_place)
+
+
+def test_shape_errors_get_the_checkers_own_message():
+    def no_keepdims(logits, T):
+        z = logits / T
+        e = np.exp(z - z.max(axis=1))  # (N, V) - (N,): a broadcasting error
+        return e / e.sum(axis=1)
+
+    with pytest.raises(CheckFailed, match=r"(?s)Exercise 3\.3: .*keepdims=True"):
+        ch03.check_softmax_with_temperature(no_keepdims)
+
+    def per_pair(words, counts, vocab, k):  # the pairs' log-probabilities, not their sum
+        ids = [vocab.bos_id, *(vocab.index(w) for w in words), vocab.eos_id]
+        V = len(vocab)
+        return np.array(
+            [
+                np.log((counts[a, b] + k) / (counts[a].sum() + k * V))
+                for a, b in zip(ids[:-1], ids[1:], strict=True)
+            ]
+        )
+
+    with pytest.raises(CheckFailed, match=r"Exercise 3\.1: .*shape \(5,\): add up the ln P"):
+        ch03.check_sentence_log_prob(per_pair)
+
+
+# --------------------------------------------------------------------------- 3.7
+
+_UNITS = {
+    "uniform_bpc": math.log2(96),
+    "uniform_ppl": 96,
+    "bpc_of_1_2_nats": 1.2 / math.log(2),
+    "ppl_of_1_2_nats": math.exp(1.2),
+    "nats_of_ppl_5": math.log(5),
+    "bits_for_text": 2000,
+}
+
+
+def test_units_accepts_four_significant_digits(capsys):
+    ch03.check_units({key: float(f"{value:.4g}") for key, value in _UNITS.items()})
+    assert "✔ Exercise 3.7" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("uniform_bpc", math.log(96), "in nats"),
+        ("uniform_bpc", 1 / 96, "probability of one character"),
+        ("uniform_ppl", math.log2(96), "that is the bpc"),
+        ("bpc_of_1_2_nats", 1.2 * math.log(2), "multiplied by ln 2"),
+        ("bpc_of_1_2_nats", 1.2, "taken as bits"),
+        ("ppl_of_1_2_nats", 2**1.2, r"that is 2 \*\* loss"),
+        ("nats_of_ppl_5", math.log2(5), "in bits"),
+        ("bits_for_text", 1000 * math.log(4), "in nats"),
+        ("bits_for_text", 2.0, "bits of one character"),
+        ("bits_for_text", 4000, "multiplies the perplexity"),
+        ("uniform_bpc", 7.0, "is not right"),
+        ("uniform_bpc", None, "fill in uniform_bpc"),
+    ],
+)
+def test_units_names_the_slip(key, value, message):
+    with pytest.raises(CheckFailed, match=r"Exercise 3\.7: .*" + message):
+        ch03.check_units({**_UNITS, key: value})
+
+
+# --------------------------------------------------------------------------- 3.8
+
+
+def _measure(tau, how="bits", seed=0):
+    log_p, start = ch03._names_bigram()
+    return ch03._sample_bits(log_p, start, tau, 2000, 20, seed)[how]
+
+
+@pytest.fixture(scope="module")
+def measured():
+    return {tau: _measure(tau, seed=k) for k, tau in enumerate(ch03.EXPERIMENT_TAUS)}
+
+
+def test_temperature_experiment_accepts_an_independent_run(measured, capsys):
+    ch03.check_temperature_experiment({0.5: "fewer", 1.5: "more"}, measured)
+    assert "✔ Exercise 3.8" in capsys.readouterr().out
+    ch03.check_temperature_experiment({0.5: "more", 1.5: "more"}, measured)
+    assert "not as you predicted" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("how", "message"),
+    [("nats", "looks like nats"), ("tau_model", "scores the samples with the distribution")],
+)
+def test_temperature_experiment_names_the_slip(measured, how, message):
+    wrong = {**measured, 0.5: _measure(0.5, how=how)}
+    with pytest.raises(CheckFailed, match=r"Exercise 3\.8: .*" + message):
+        ch03.check_temperature_experiment({0.5: "fewer", 1.5: "more"}, wrong)
+
+
+def test_temperature_experiment_rejects_sums_guesses_and_missing_predictions(measured):
+    sums = {**measured, 1.0: 20 * measured[1.0]}
+    with pytest.raises(CheckFailed, match="bits of a whole stream"):
+        ch03.check_temperature_experiment({0.5: "fewer", 1.5: "more"}, sums)
+    with pytest.raises(CheckFailed, match="should be within 0.05"):
+        ch03.check_temperature_experiment({0.5: "fewer", 1.5: "more"}, {**measured, 1.5: 4.0})
+    with pytest.raises(CheckFailed, match=r"predicted\[0.5\] should be 'fewer' or 'more'"):
+        ch03.check_temperature_experiment({1.5: "more"}, measured)
+
+
+def test_temperature_experiment_sends_a_wrong_sampler_back_to_3_4(measured):
+    def greedy(logits, T, rng, top_k=None):
+        return logits.argmax(axis=1)
+
+    with pytest.raises(CheckFailed, match=r"Exercise 3\.8: your `sample_next` from exercise 3\.4"):
+        ch03.check_temperature_experiment(
+            {0.5: "fewer", 1.5: "more"}, {**measured, 0.5: 1.0}, sample_next=greedy
+        )

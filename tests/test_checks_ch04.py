@@ -510,3 +510,104 @@ def test_truncated_unpacking_slips_are_explained(mistake, message):
 )
 def test_truncated_names_mistake(wrong, message):
     _expect(ch04.check_truncated_grads, wrong, message)
+
+
+# --------------------------------------------------------------------------- 4.7
+
+_LINEAR = {"dE_dw": 3.0, "dE_du": 4.0, "n_factors": 5}
+
+
+def test_linear_rnn_accepts_the_right_numbers(capsys):
+    ch04.check_linear_rnn(_LINEAR)
+    assert "✔ Exercise 4.7" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("dE_dw", 2.0, "only the immediate term h_2"),
+        ("dE_dw", 1.5, "one factor w too many"),
+        ("dE_dw", 5.5, "uses h_k where h_"),
+        ("dE_dw", 4.0, "factors w that carry each term"),
+        ("dE_du", 3.0, "only the immediate term x_3"),
+        ("dE_du", 6.0, "factors w that carry each term"),
+        ("dE_du", 2.0, "one factor w too many"),
+        ("n_factors", 6, "one too many"),
+        ("n_factors", 4, "one too few"),
+        ("dE_dw", 3.5, "is not right"),
+        ("n_factors", None, "fill in n_factors"),
+    ],
+)
+def test_linear_rnn_names_the_slip(key, value, message):
+    with pytest.raises(CheckFailed, match=r"Exercise 4\.7: .*" + message):
+        ch04.check_linear_rnn({**_LINEAR, key: value})
+
+
+# --------------------------------------------------------------------------- 4.8
+
+
+def _run_truncation(truncated, error, key="W_hh"):
+    measured = {}
+    for scale in ch04.TRUNCATION_SCALES:
+        xs, h0, params, R = ch04.truncation_case(scale)
+        full = truncated(xs, h0, params, R, ch04.TRUNCATION_T)[key]
+        measured[scale] = [
+            error(truncated(xs, h0, params, R, tau)[key], full) for tau in ch04.TRUNCATION_TAUS
+        ]
+    return measured
+
+
+def test_truncation_experiment_accepts_a_run_and_reports_the_prediction(capsys):
+    measured = _run_truncation(ch04._truncated, _relative)
+    assert np.mean(measured[2.0]) > np.mean(measured[0.5]) + 0.3  # the lesson, with margin
+    ch04.check_truncation_experiment("large", measured)
+    out = capsys.readouterr().out
+    assert "✔ Exercise 4.8" in out and "as you predicted" in out
+    ch04.check_truncation_experiment("small", measured)
+    assert "not as you predicted" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("key", "error", "message"),
+    [
+        ("W_xh", _relative, "errors of ∂E/∂W_xh"),
+        ("W_hh", lambda a, b: float(np.linalg.norm(a - b) / np.linalg.norm(b)), "‖full‖ alone"),
+        ("W_hh", lambda a, b: float(np.linalg.norm(a - b)), "plain ‖truncated − full‖"),
+    ],
+)
+def test_truncation_experiment_names_the_slip(key, error, message):
+    measured = _run_truncation(ch04._truncated, error, key=key)
+    with pytest.raises(CheckFailed, match=r"Exercise 4\.8: .*" + message):
+        ch04.check_truncation_experiment("large", measured)
+
+
+def test_truncation_experiment_sends_wrong_helpers_back():
+    def no_carry(xs, h0, params, R, tau):
+        return ch04._truncated(xs, h0, params, R, tau, carry_state=False)
+
+    measured = _run_truncation(no_carry, _relative)
+    with pytest.raises(
+        CheckFailed, match=r"Exercise 4\.8: your `truncated_grads` from exercise 4\.5"
+    ):
+        ch04.check_truncation_experiment("large", measured, truncated_grads=no_carry)
+
+    def by_max(a, b):
+        return float(np.linalg.norm(a - b) / max(np.linalg.norm(a), np.linalg.norm(b)))
+
+    measured = _run_truncation(ch04._truncated, by_max)
+    with pytest.raises(
+        CheckFailed, match=r"Exercise 4\.8: your `relative_error` from exercise 4\.4"
+    ):
+        ch04.check_truncation_experiment("large", measured, relative_error=by_max)
+
+
+def test_truncation_experiment_rejects_malformed_answers():
+    measured = _run_truncation(ch04._truncated, _relative)
+    with pytest.raises(CheckFailed, match="'small' or 'large'"):
+        ch04.check_truncation_experiment("longer", measured)
+    with pytest.raises(CheckFailed, match="no entry for the scale 2.0"):
+        ch04.check_truncation_experiment("large", {0.5: measured[0.5]})
+    with pytest.raises(CheckFailed, match="should hold 5 errors"):
+        ch04.check_truncation_experiment("large", {**measured, 0.5: measured[0.5][:3]})
+    with pytest.raises(ValueError, match="positive scale"):
+        ch04.truncation_case(0.0)

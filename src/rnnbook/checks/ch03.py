@@ -19,16 +19,32 @@ exercise  checker                                 mistakes it recognises
                                                   instead of one number
 3.3       :func:`check_softmax_with_temperature`  logits multiplied by T, temperature
                                                   ignored, softmax over the batch axis, no
-                                                  max subtraction (overflow)
+                                                  max subtraction (overflow), the row
+                                                  maximum without keepdims (a broadcasting
+                                                  error), the logits overwritten in place
 3.4       :func:`check_sample_next`               greedy argmax instead of sampling,
                                                   multiplied by T, temperature ignored,
                                                   top-k ignored, the k least likely kept,
-                                                  k + 1 kept, the rng ignored, wrong shape
+                                                  k + 1 kept, the rng ignored, wrong shape,
+                                                  every row drawn from the first row's
+                                                  distribution, the logits overwritten
 3.5       :func:`check_clip_and_step`             no clipping, per-array instead of global
                                                   norm, clipping by value, rescaling even
                                                   small gradients, gradient ascent, the
                                                   norm after clipping returned, parameters
-                                                  not updated in place
+                                                  not updated (a new dict) or replaced by
+                                                  new arrays instead of updated in place,
+                                                  the gradients overwritten (clipped in
+                                                  place)
+3.7       :func:`check_units`                     (derivation) nats for bits, log10, bpc
+                                                  for perplexity, 2 ** nats or e ** bits,
+                                                  bits per character for a whole text
+3.8       :func:`check_temperature_experiment`    (experiment) measured values that a run
+                                                  of the same experiment cannot give:
+                                                  nats instead of bits, the samples scored
+                                                  by the τ-model instead of the model,
+                                                  sums instead of means; a wrong
+                                                  ``sample_next`` is sent back to 3.4
 ========  ======================================  =========================================
 
 The references are :class:`rnnbook.ngram.NGramLM`, :mod:`rnnbook.metrics` and
@@ -37,13 +53,16 @@ The references are :class:`rnnbook.ngram.NGramLM`, :mod:`rnnbook.metrics` and
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import io
 import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from rnnbook.checks._feedback import call, expect_shape, fail, passed
+from rnnbook.checks._feedback import Hint, call, expect_shape, fail, passed
 
 __all__ = [
     "check_clip_and_step",
@@ -51,7 +70,16 @@ __all__ = [
     "check_sample_next",
     "check_sentence_log_prob",
     "check_softmax_with_temperature",
+    "check_temperature_experiment",
+    "check_units",
 ]
+
+_ROWS = (
+    "logits are (N, V), one row per sequence: reduce over axis 1 with keepdims=True "
+    "(z.max(axis=1, keepdims=True) has shape (N, 1) and broadcasts against (N, V); "
+    "without keepdims it has shape (N,), which does not)."
+)
+_KEEPDIMS = Hint(ValueError, _ROWS, message="broadcast")
 
 
 def _close(got: Any, expected: Any, rtol: float = 1e-6) -> bool:
@@ -71,11 +99,12 @@ def _diagnose(ex: str, name: str, got: Any, expected: Any, mistakes: list[tuple[
     )
 
 
-def _as_float(ex: str, name: str, value: Any) -> float:
+def _as_float(
+    ex: str, name: str, value: Any, reduce: str = "average over every step and every sequence."
+) -> float:
     array = np.asarray(value)
     if array.shape != ():
-        fail(ex, f"{name} should be one number, got an array of shape {array.shape}: "
-                 "average over every step and every sequence.")  # fmt: skip
+        fail(ex, f"{name} should be one number, got an array of shape {array.shape}: {reduce}")
     try:
         number = float(array)
     except (TypeError, ValueError):
@@ -172,7 +201,9 @@ def check_sentence_log_prob(fn: Callable[..., float]) -> None:
         if np.ndim(got) == 0 and np.isneginf(float(got)):
             fail(ex, f"ln P({' '.join(words)!r}) is -inf: a pair never seen in the corpus got "
                      "probability 0. Add k to every count (add-k smoothing).")  # fmt: skip
-        got = _as_float(ex, f"ln P({' '.join(words)!r})", got)
+        got = _as_float(ex, f"ln P({' '.join(words)!r})", got, reduce=(
+            f"add up the ln P(b | a) of the {len(words) + 1} pairs (<bos> w_1, …, w_n <eos>) "
+            "into one number."))  # fmt: skip
         expected, mistakes = _sentence_mistakes(words, counts, vocab, k)
         _diagnose(ex, f"ln P({' '.join(words)!r}) with k={k}", got, expected, mistakes)
     passed(ex, "sentence log-probabilities match the add-k bigram model on three sentences.")
@@ -222,6 +253,14 @@ def check_perplexity_and_bpc(fn: Callable[[np.ndarray], tuple[float, float]]) ->
 # --------------------------------------------------------------------------- exercise 3.3
 
 
+def _unchanged(ex: str, name: str, given: np.ndarray, original: np.ndarray) -> None:
+    """Fail if the reader's function wrote into its argument ``name``."""
+    if not np.array_equal(given, original):
+        fail(ex, f"your function changed its argument `{name}` in place (say, `{name} /= "
+                 f"temperature`): the caller's {name} are overwritten. Compute into a new "
+                 f"array instead: z = {name} / temperature.")  # fmt: skip
+
+
 def _softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
@@ -233,7 +272,9 @@ def check_softmax_with_temperature(fn: Callable[[np.ndarray, float], np.ndarray]
     rng = np.random.default_rng(33)
     logits = rng.normal(scale=2.0, size=(4, 6))
     for T in (1.0, 0.5, 2.0):
-        got = call(ex, fn, logits.copy(), T)
+        given = logits.copy()
+        got = call(ex, fn, given, T, hints=[_KEEPDIMS])
+        _unchanged(ex, "logits", given, logits)
         expect_shape(ex, f"probabilities at T={T}", np.asarray(got), logits.shape)
         got = np.asarray(got, dtype=float)
         if T != 1.0 and np.allclose(got, _softmax(logits)):
@@ -249,7 +290,7 @@ def check_softmax_with_temperature(fn: Callable[[np.ndarray, float], np.ndarray]
         ])  # fmt: skip
     huge = np.array([[1000.0, 999.0, 0.0], [-1000.0, -1001.0, -1002.0]])
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        got = np.asarray(call(ex, fn, huge.copy(), 1.0), dtype=float)
+        got = np.asarray(call(ex, fn, huge.copy(), 1.0, hints=[_KEEPDIMS]), dtype=float)
     if not np.all(np.isfinite(got)):
         fail(ex, "logits of ±1000 give NaN or inf: subtract each row's maximum before np.exp "
                  "(it does not change the softmax, but keeps every exponent ≤ 0).")  # fmt: skip
@@ -276,8 +317,10 @@ def check_sample_next(fn: Callable[..., np.ndarray]) -> None:
     logits = np.tile(row, (N, 1))
     tol = 0.015
 
-    def draw(T: float, top_k: int | None, seed: int) -> np.ndarray:
-        got = call(ex, fn, logits.copy(), T, np.random.default_rng(seed), top_k=top_k)
+    def draw(T: float, top_k: int | None, seed: int, batch: np.ndarray = logits) -> np.ndarray:
+        given = batch.copy()
+        got = call(ex, fn, given, T, np.random.default_rng(seed), top_k=top_k, hints=[_KEEPDIMS])
+        _unchanged(ex, "logits", given, batch)
         got = np.asarray(got)
         expect_shape(ex, "the sampled ids", got, (N,))
         if not np.issubdtype(got.dtype, np.integer) or got.min() < 0 or got.max() >= V:
@@ -307,6 +350,22 @@ def check_sample_next(fn: Callable[..., np.ndarray]) -> None:
             fail(ex, f"at T={T} the draws follow softmax(z): the temperature is ignored.")
         fail(ex, f"at T={T} the draws' frequencies {np.round(freq, 3)} differ from "
                  f"softmax(z / T) = {np.round(_softmax(row / T), 3)}.")  # fmt: skip
+    # rows that differ: each row must be drawn from its own distribution
+    other = row[::-1].copy()  # the most likely token of `row` is among the least likely here
+    mixed = np.where((np.arange(N) % 2 == 0)[:, None], row, other)
+    got = draw(1.0, None, seed=7, batch=mixed)
+    even, odd = _frequencies(got[0::2], V), _frequencies(got[1::2], V)
+    if not near(odd, _softmax(other)):
+        if near(odd, _softmax(row)):
+            fail(ex, "the odd rows of a batch whose rows differ were drawn from the first "
+                     "row's distribution: every row must be drawn from its own "
+                     "softmax(z[n] / T) (compute the probabilities row by row, and draw "
+                     "one token per row).")  # fmt: skip
+        fail(ex, f"in a batch whose rows differ, the odd rows' frequencies {np.round(odd, 3)} "
+                 f"differ from their softmax {np.round(_softmax(other), 3)}.")  # fmt: skip
+    if not near(even, _softmax(row)):
+        fail(ex, f"in a batch whose rows differ, the even rows' frequencies {np.round(even, 3)} "
+                 f"differ from their softmax {np.round(_softmax(row), 3)}.")  # fmt: skip
     a, b = draw(1.0, None, seed=5), draw(1.0, None, seed=5)
     if not np.array_equal(a, b):
         fail(ex, "two calls with equally seeded rngs gave different draws: use the `rng` "
@@ -330,7 +389,8 @@ def check_sample_next(fn: Callable[..., np.ndarray]) -> None:
             fail(ex, f"with top_k={k} and T={T} the logits were multiplied by T: divide them.")
         fail(ex, f"with top_k={k}, T={T} the frequencies {np.round(freq, 3)} differ from "
                  f"the top-{k} distribution {np.round(top(k, row / T), 3)}.")  # fmt: skip
-    passed(ex, "20 000 draws follow softmax(z / T) at three temperatures and with top-k.")
+    passed(ex, "20 000 draws follow softmax(z / T) at three temperatures, with top-k, and row "
+               "by row in a batch whose rows differ.")  # fmt: skip
 
 
 # --------------------------------------------------------------------------- exercise 3.5
@@ -356,13 +416,26 @@ def check_clip_and_step(fn: Callable[..., float]) -> None:
         g = {key: v.copy() for key, v in grads.items()}
         norm = float(np.sqrt(sum(np.sum(v**2) for v in g.values())))
         factor = min(1.0, max_norm / norm)
-        out = call(ex, fn, params, {key: v.copy() for key, v in grads.items()}, lr, max_norm)
+        arrays = dict(params)  # the caller's array objects, which must be updated in place
+        given = {key: v.copy() for key, v in grads.items()}
+        out = call(ex, fn, params, given, lr, max_norm)
+        touched = [key for key in g if not np.array_equal(given[key], g[key])]
+        if touched:
+            fail(ex, f"your function changed grads[{touched[0]!r}]: leave `grads` as it is "
+                     "(the caller may still need it) and scale while you update, "
+                     "params[key] -= lr * scale * grads[key].")  # fmt: skip
         if out is None:
             fail(ex, "return the gradient norm ‖g‖ measured before clipping.")
         got_norm = _as_float(ex, "the returned norm", out)
         if all(np.array_equal(params[key], before[key]) for key in params):
             fail(ex, "params did not change: update the arrays in place (p -= lr * g), do not "
                      "build new ones.")  # fmt: skip
+        replaced = [key for key in arrays if params.get(key) is not arrays[key]]
+        if replaced:
+            fail(ex, f"params[{replaced[0]!r}] is a new array, not the one you were given: "
+                     "`params[key] = params[key] - ...` builds a new array, and whoever holds "
+                     "the old one (a model, an optimiser) never sees the step. Update in "
+                     "place: params[key] -= lr * g.")  # fmt: skip
         step = {key: before[key] - params[key] for key in params}  # = lr * clipped g
         wanted = {key: lr * factor * g[key] for key in g}
         if all(_close(step[key], wanted[key]) for key in g):
@@ -394,3 +467,207 @@ def check_clip_and_step(fn: Callable[..., float]) -> None:
         fail(ex, f"with {label} gradients, params[{key!r}] changed by the wrong amount: expected "
                  "θ − lr · g · min(1, max_norm / ‖g‖).")  # fmt: skip
     passed(ex, "clipping by global norm and the SGD step are right for large and small gradients.")
+
+
+# --------------------------------------------------------------------------- exercise 3.7
+
+UNITS_V, UNITS_NATS, UNITS_PPL, UNITS_TEXT = 96, 1.2, 5.0, (1000, 4.0)
+"""The numbers of exercise 3.7: alphabet size, a mean loss in nats, a perplexity, and a
+text of 1,000 characters under a model of perplexity 4."""
+
+
+def _units_answers() -> dict[str, tuple[float, list[tuple[str, float]]]]:
+    """Each answer of 3.7 with the values of plausible slips, each with a diagnosis."""
+    V, nats, ppl = UNITS_V, UNITS_NATS, UNITS_PPL
+    n_chars, text_ppl = UNITS_TEXT
+    ln2 = math.log(2)
+    return {
+        "uniform_bpc": (math.log2(V), [
+            ("that is ln V, in nats: bits per character use log2, log2 V = ln V / ln 2.",
+             math.log(V)),
+            ("that is log10 V; bits use base 2.", math.log10(V)),
+            ("that is the probability of one character, 1/V; the cost of one character "
+             "is -log2(1/V) = log2 V bits.", 1 / V),
+        ]),
+        "uniform_ppl": (float(V), [
+            ("that is the bpc, log2 V; the perplexity is 2 ** bpc = V.", math.log2(V)),
+            ("that is ln V; the perplexity of the uniform model is e ** (ln V) = V.",
+             math.log(V)),
+        ]),
+        "bpc_of_1_2_nats": (nats / ln2, [
+            ("you multiplied by ln 2: one nat is 1 / ln 2 ≈ 1.443 bits, so divide by ln 2.",
+             nats * ln2),
+            ("the nats were taken as bits: divide by ln 2.", nats),
+            ("that is log2 of the loss; the bpc is the loss divided by ln 2.", math.log2(nats)),
+        ]),
+        "ppl_of_1_2_nats": (math.exp(nats), [
+            ("that is 2 ** loss: the loss is in nats, so the perplexity is e ** loss.",
+             2**nats),
+            ("that is 10 ** loss: the loss is in nats, so the perplexity is e ** loss.",
+             10**nats),
+        ]),
+        "nats_of_ppl_5": (math.log(ppl), [
+            ("that is log2 5, in bits; the mean loss in nats is ln 5.", math.log2(ppl)),
+            ("that is log10 5; the mean loss in nats is ln 5.", math.log10(ppl)),
+            ("that is 1/5, the probability of a uniform choice among five; the loss is "
+             "-ln(1/5) = ln 5.", 1 / ppl),
+        ]),
+        "bits_for_text": (n_chars * math.log2(text_ppl), [
+            ("that is in nats (ln 4 per character): an ideal code spends log2 4 = 2 bits "
+             "on each character.", n_chars * math.log(text_ppl)),
+            ("that is the bits of one character; the text has 1,000 of them.",
+             math.log2(text_ppl)),
+            ("that multiplies the perplexity by the length; each character costs log2 of "
+             "the perplexity, 2 bits.", n_chars * text_ppl),
+        ]),
+    }  # fmt: skip
+
+
+def check_units(answers: dict[str, float]) -> None:
+    """Exercise 3.7 (derivation): six unit conversions worked out by hand.
+
+    ``answers`` maps ``uniform_bpc``, ``uniform_ppl``, ``bpc_of_1_2_nats``,
+    ``ppl_of_1_2_nats``, ``nats_of_ppl_5`` and ``bits_for_text`` to numbers; four
+    significant digits are enough (relative tolerance 2e-3).
+    """
+    ex = "3.7"
+    expected = _units_answers()
+    if not isinstance(answers, dict):
+        fail(ex, f"`answers` should be a dict of numbers, got {type(answers).__name__}.")
+    missing = [key for key in expected if answers.get(key) is None]
+    if missing:
+        fail(ex, f"fill in {', '.join(missing)} (a number each, worked out by hand).")
+    for key, (value, mistakes) in expected.items():
+        got = _as_float(ex, key, answers[key], reduce="give one number.")
+        if math.isclose(got, value, rel_tol=2e-3):
+            continue
+        for message, wrong in mistakes:
+            if math.isclose(got, wrong, rel_tol=2e-3):
+                fail(ex, f"{key} = {got:.6g}: {message}")
+        fail(ex, f"{key} = {got:.6g} is not right (to four significant digits).")
+    passed(ex, "all six conversions are right: bits, nats and perplexity are one quantity "
+               "in three units.")  # fmt: skip
+
+
+# --------------------------------------------------------------------------- exercise 3.8
+
+
+def _send_back(
+    ex: str, fn: Callable | None, name: str, helper_ex: str, checker: Callable[[Callable], None]
+) -> None:
+    """Fail, pointing back to ``helper_ex``, if the reader's ``fn`` fails its own checker."""
+    from rnnbook.checks._feedback import CheckFailed
+
+    if fn is None:
+        return
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            checker(fn)
+    except CheckFailed as error:
+        reason = str(error).split(": ", 1)[-1]
+        fail(ex, f"your `{name}` from exercise {helper_ex} is not right yet, so neither are "
+                 f"the measurements. Check {helper_ex} says: {reason}")  # fmt: skip
+
+
+EXPERIMENT_TAUS = (0.5, 1.0, 1.5)
+EXPERIMENT_SHAPE = (2000, 20)  # streams, characters per stream, in the reader's run
+
+
+@functools.lru_cache(maxsize=1)
+def _names_bigram() -> tuple[np.ndarray, int]:
+    """The log-probabilities (V, V) of exercise 3.4's bigram model of surnames, and "\\n"."""
+    from rnnbook.data import Vocab, load_names
+    from rnnbook.ngram import NGramLM
+
+    names = load_names()
+    text = "\n" + "\n".join(names.tokens) + "\n"
+    chars = Vocab.build([text], specials=())
+    bigram = NGramLM(order=2, k=0.1).fit(chars.encode(text), len(chars))
+    return np.log(bigram.probs), chars.index("\n")
+
+
+def _sample_bits(
+    log_p: np.ndarray, start: int, tau: float, streams: int, steps: int, seed: int
+) -> dict[str, float]:
+    """Mean cost per sampled character (several ways of getting it wrong, too)."""
+    rng = np.random.default_rng(seed)
+    current = np.full(streams, start)
+    under_model, under_tau = np.zeros((streams, steps)), np.zeros((streams, steps))
+    for t in range(steps):
+        p = _softmax(log_p[current] / tau)
+        u = rng.random((streams, 1))
+        nxt = np.minimum((p.cumsum(axis=1) < u).sum(axis=1), p.shape[1] - 1)
+        under_model[:, t] = -log_p[current, nxt] / math.log(2)
+        under_tau[:, t] = -np.log2(p[np.arange(streams), nxt])
+        current = nxt
+    bits = float(under_model.mean())
+    return {
+        "bits": bits,
+        "nats": bits * math.log(2),
+        "tau_model": float(under_tau.mean()),
+        "per_stream": float(under_model.sum(axis=1).mean()),
+    }
+
+
+def check_temperature_experiment(
+    predicted: dict[float, str], measured: dict[float, float], sample_next: Callable | None = None
+) -> None:
+    """Exercise 3.8 (experiment): the bits that the τ = 1 bigram model spends per character
+    of its own samples drawn at temperature τ.
+
+    ``predicted`` maps 0.5 and 1.5 to "fewer" or "more" (than at τ = 1), written before the
+    run; ``measured`` maps 0.5, 1.0 and 1.5 to the reader's measured bits per character.
+    The checker runs the same experiment with five times more samples and accepts a
+    measurement within 0.05 bits of it (the reader's run has a sampling spread of
+    about 0.01). If ``sample_next`` (3.4) is passed and a measurement is off, it is checked first.
+    """
+    ex = "3.8"
+    if not isinstance(measured, dict) or not isinstance(predicted, dict):
+        fail(ex, "`predicted` and `measured` should be dicts keyed by the temperature.")
+    missing = [tau for tau in EXPERIMENT_TAUS if measured.get(tau) is None]
+    if missing:
+        fail(ex, f"measured has no value for τ = {missing}: run the experiment at "
+                 f"τ = {', '.join(map(str, EXPERIMENT_TAUS))}.")  # fmt: skip
+    for tau in (0.5, 1.5):
+        if predicted.get(tau) not in ("fewer", "more"):
+            fail(
+                ex,
+                f"predicted[{tau}] should be 'fewer' or 'more' (bits than at τ = 1), "
+                f"got {predicted.get(tau)!r}. Write the prediction before you run.",
+            )
+    log_p, start = _names_bigram()
+    streams, steps = EXPERIMENT_SHAPE
+    for k, tau in enumerate(EXPERIMENT_TAUS):
+        got = _as_float(ex, f"measured[{tau}]", measured[tau], reduce="give the mean.")
+        ref = _sample_bits(log_p, start, tau, 5 * streams, steps, seed=380 + k)
+        if abs(got - ref["bits"]) <= 0.05:
+            continue
+        _send_back(ex, sample_next, "sample_next", "3.4", check_sample_next)
+        if abs(got - ref["nats"]) <= 0.06:
+            fail(ex, f"measured[{tau}] = {got:.3f} looks like nats (the bits would be "
+                     f"{ref['bits']:.2f}): score with -log2 p, or divide by ln 2.")  # fmt: skip
+        if tau != 1.0 and abs(got - ref["tau_model"]) <= 0.08:
+            fail(
+                ex,
+                f"measured[{tau}] = {got:.3f} scores the samples with the distribution "
+                f"at τ = {tau}; the question is what the model itself (τ = 1) pays for "
+                f"them: use -log2 of the τ = 1 probabilities (about {ref['bits']:.2f}).",
+            )
+        if abs(got - ref["per_stream"]) <= 0.08 * steps:
+            fail(ex, f"measured[{tau}] = {got:.3f} is the bits of a whole stream; divide by "
+                     f"its {steps} characters.")  # fmt: skip
+        fail(
+            ex,
+            f"measured[{tau}] = {got:.3f} bits per character, but the same experiment "
+            f"run with {5 * streams} streams gives {ref['bits']:.3f}; with "
+            f"{streams} streams of {steps} characters yours should be within 0.05 of "
+            "it. Sample each stream from a line break with your sample_next, score "
+            "every sampled character with -log2 p under the τ = 1 bigram, and average.",
+        )
+    base = float(measured[1.0])
+    verdicts = []
+    for tau in (0.5, 1.5):
+        outcome = "fewer" if float(measured[tau]) < base else "more"
+        right = "as you predicted" if predicted[tau] == outcome else "not as you predicted"
+        verdicts.append(f"τ = {tau}: {outcome} bits than at τ = 1, {right}")
+    passed(ex, "your measurements agree with a five times larger run. " + "; ".join(verdicts) + ".")

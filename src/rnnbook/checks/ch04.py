@@ -45,6 +45,15 @@ exercise  checker                             mistakes it recognises
                                               package's (hs, cache) or (dxs, dh0,
                                               grads) not unpacked, not a dict,
                                               missing keys, wrong shapes
+4.7       :func:`check_linear_rnn`            (derivation) only the immediate term, a
+                                              power of w off by one, h_k for h_{k-1},
+                                              the powers of w left out, t − k + 1 or
+                                              t − k − 1 Jacobian factors
+4.8       :func:`check_truncation_experiment`  (experiment) values that the same run
+                                              cannot give: W_xh compared instead of
+                                              W_hh, the error divided by ‖full‖ alone,
+                                              the plain ‖difference‖; a wrong helper
+                                              is sent back to 4.4 or 4.5
 ========  ==================================  =========================================
 
 Exercises 4.1 and 4.3 ask for what the chapter does not show (the Jacobians of a batch,
@@ -59,6 +68,9 @@ The references are the package's own :func:`rnnbook.scratch.rnn_step_forward`,
 
 from __future__ import annotations
 
+import contextlib
+import io
+import math
 import re
 from collections.abc import Callable, Mapping
 
@@ -85,7 +97,10 @@ __all__ = [
     "check_gradient_tools",
     "check_step_backward",
     "check_step_jacobians",
+    "check_linear_rnn",
     "check_truncated_grads",
+    "check_truncation_experiment",
+    "truncation_case",
 ]
 
 _BACKWARD_LAYOUT = (
@@ -761,6 +776,193 @@ def check_truncated_grads(truncated_grads: Callable[..., Mapping[str, np.ndarray
         "truncated_grads matches rnn_forward/rnn_backward run per chunk (T=10, tau=4) and "
         "equals full BPTT when tau ≥ T.",
     )
+
+
+# --------------------------------------------------------------------------- exercise 4.7
+
+LINEAR_RNN = {"w": 0.5, "u": 1.0, "xs": (2.0, 1.0, 3.0), "t": 7, "k": 2}
+"""The numbers of exercise 4.7: h_t = w h_{t-1} + u x_t from h_0 = 0, E = h_3; and the
+Jacobian factors of ∂h_t/∂h_k for t = 7, k = 2."""
+
+
+def _linear_answers() -> dict[str, tuple[float, list[tuple[str, float]]]]:
+    """The three answers of 4.7 with the values of plausible slips, each with a diagnosis."""
+    w, u, xs = LINEAR_RNN["w"], LINEAR_RNN["u"], LINEAR_RNN["xs"]
+    h = [0.0]
+    for x in xs:
+        h.append(w * h[-1] + u * x)  # h[0] = h_0, ..., h[3] = h_3
+    T, t, k = len(xs), LINEAR_RNN["t"], LINEAR_RNN["k"]
+    steps = range(1, T + 1)
+    return {
+        "dE_dw": (sum(w ** (T - j) * h[j - 1] for j in steps), [
+            ("that is only the immediate term h_2 (the w of step 3): w is used at every "
+             "step, so add the terms of steps 2 and 1, each carried to h_3 by a factor w "
+             "per step.", h[T - 1]),
+            ("each term has one factor w too many: the term of step k is w^(3−k) h_(k−1), "
+             "so step 3's own term has no factor w.",
+             sum(w ** (T - j + 1) * h[j - 1] for j in steps)),
+            ("that uses h_k where h_(k−1) belongs: the w of step k multiplies the state "
+             "that step reads, h_(k−1).", sum(w ** (T - j) * h[j] for j in steps)),
+            ("the factors w that carry each term to h_3 are missing: ∂h_3/∂h_k = w^(3−k).",
+             sum(h[j - 1] for j in steps)),
+        ]),
+        "dE_du": (sum(w ** (T - j) * xs[j - 1] for j in steps), [
+            ("that is only the immediate term x_3: u is used at every step, so add "
+             "w^(3−k) x_k for k = 1, 2 as well.", xs[-1]),
+            ("the factors w that carry each term to h_3 are missing: the sum is "
+             "Σ_k w^(3−k) x_k.", sum(xs)),
+            ("each term has one factor w too many: step 3's own term is x_3, with no w.",
+             sum(w ** (T - j + 1) * xs[j - 1] for j in steps)),
+        ]),
+        "n_factors": (float(t - k), [
+            (f"one too many: ∂h_{t}/∂h_{k} = J_{t} J_{t - 1} ⋯ J_{k + 1}, one Jacobian per "
+             f"step from k + 1 to t, so t − k of them.", float(t - k + 1)),
+            (f"one too few: the product J_{t} ⋯ J_{k + 1} runs from j = k + 1 to j = t, "
+             "t − k factors.", float(t - k - 1)),
+        ]),
+    }  # fmt: skip
+
+
+def check_linear_rnn(answers: Mapping[str, float]) -> None:
+    """Exercise 4.7 (derivation): ``answers`` maps ``dE_dw``, ``dE_du`` and ``n_factors``
+    to the numbers worked out by hand for the one-unit linear RNN of :data:`LINEAR_RNN`."""
+    ex = "4.7"
+    expected = _linear_answers()
+    if not isinstance(answers, Mapping):
+        fail(ex, f"`answers` should be a dict of numbers, got {type(answers).__name__}.")
+    missing = [key for key in expected if answers.get(key) is None]
+    if missing:
+        fail(ex, f"fill in {', '.join(missing)} (a number each, worked out by hand).")
+    for key, (value, mistakes) in expected.items():
+        got = np.asarray(answers[key], dtype=float)
+        if got.shape != ():
+            fail(ex, f"{key} should be one number, got an array of shape {got.shape}.")
+        got = float(got)
+        if math.isclose(got, value, rel_tol=1e-6):
+            continue
+        for message, wrong in mistakes:
+            if math.isclose(got, wrong, rel_tol=1e-6):
+                fail(ex, f"{key} = {got:.6g}: {message}")
+        fail(ex, f"{key} = {got:.6g} is not right. Write h_1, h_2, h_3 in terms of w, u and "
+                 "the inputs, then add one term per use of the weight.")  # fmt: skip
+    passed(ex, "dE/dw, dE/du and the number of Jacobian factors are right: every use of a "
+               "weight adds a term, carried to h_3 by one factor w per step.")  # fmt: skip
+
+
+# --------------------------------------------------------------------------- exercise 4.8
+
+TRUNCATION_SCALES, TRUNCATION_TAUS, TRUNCATION_T = (0.5, 2.0), (1, 2, 4, 8, 16), 32
+
+
+def truncation_case(scale: float) -> tuple[np.ndarray, np.ndarray, dict, np.ndarray]:
+    """The fixed case of exercise 4.8: ``(xs (32, 4, 3), h0 (4, 16), params, R (32, 4, 16))``.
+
+    ``params`` holds ``W_xh (16, 3)``, ``W_hh (16, 16)`` and ``b_h (16,)``; ``W_hh`` is
+    ``scale`` times a random orthogonal matrix, so every singular value equals ``scale``.
+    """
+    if scale <= 0:
+        raise ValueError(f"expected a positive scale, received {scale!r}")
+    rng = np.random.default_rng(2048)
+    N, D, H = 4, 3, 16
+    params = _random_params(rng, D, H)
+    q, _ = np.linalg.qr(rng.normal(size=(H, H)))
+    params["W_hh"] = scale * q
+    xs, R = rng.normal(size=(TRUNCATION_T, N, D)), rng.normal(size=(TRUNCATION_T, N, H))
+    return xs, np.zeros((N, H)), params, R
+
+
+def _send_back(
+    ex: str, fn: Callable | None, name: str, helper_ex: str, checker: Callable[..., None]
+) -> None:
+    """Fail, pointing back to ``helper_ex``, if the reader's ``fn`` fails its own checker."""
+    from rnnbook.checks._feedback import CheckFailed
+
+    if fn is None:
+        return
+    args = fn if isinstance(fn, tuple) else (fn,)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            checker(*args)
+    except CheckFailed as error:
+        reason = str(error).split(": ", 1)[-1]
+        fail(ex, f"your `{name}` from exercise {helper_ex} is not right yet, so neither are "
+                 f"the measurements. Check {helper_ex} says: {reason}")  # fmt: skip
+
+
+def _truncation_errors(scale: float, key: str = "W_hh", how: str = "relative") -> list[float]:
+    """The truncation errors of 4.8 for one scale (and the values of plausible slips)."""
+    xs, h0, params, R = truncation_case(scale)
+    full = _truncated(xs, h0, params, R, TRUNCATION_T)[key]
+    errors = []
+    for tau in TRUNCATION_TAUS:
+        cut = _truncated(xs, h0, params, R, tau)[key]
+        difference = float(np.linalg.norm(cut - full))
+        errors.append({
+            "relative": difference / (np.linalg.norm(cut) + np.linalg.norm(full)),
+            "by_full": difference / float(np.linalg.norm(full)),
+            "absolute": difference,
+        }[how])  # fmt: skip
+    return errors
+
+
+def check_truncation_experiment(
+    predicted: str,
+    measured: Mapping[float, list[float]],
+    truncated_grads: Callable | None = None,
+    relative_error: Callable | None = None,
+) -> None:
+    """Exercise 4.8 (experiment): how far truncated BPTT's ``∂E/∂W_hh`` is from the full one.
+
+    ``predicted`` is "small" or "large": the recurrent weights (scale 0.5 or 2.0) that need
+    the longer truncation, written before the run. ``measured[scale]`` lists the
+    relative errors (exercise 4.4) of the truncated gradient (exercise 4.5) at
+    τ = 1, 2, 4, 8, 16 against τ = T = 32, on ``truncation_case(scale)``. The run is
+    deterministic, so the checker repeats it and expects the same numbers (rtol 1e-6).
+    """
+    ex = "4.8"
+    if predicted not in ("small", "large"):
+        fail(ex, f"predicted should be 'small' or 'large', got {predicted!r}. Write the "
+                 "prediction before you run.")  # fmt: skip
+    if not isinstance(measured, Mapping):
+        fail(ex, f"measured should be a dict keyed by the scale, got {type(measured).__name__}.")
+    for scale in TRUNCATION_SCALES:
+        if measured.get(scale) is None:
+            fail(ex, f"measured has no entry for the scale {scale}.")
+        got = np.asarray(measured[scale], dtype=float)
+        if got.shape != (len(TRUNCATION_TAUS),):
+            fail(ex, f"measured[{scale}] should hold {len(TRUNCATION_TAUS)} errors, one per "
+                     f"τ in {TRUNCATION_TAUS}; got shape {got.shape}.")  # fmt: skip
+        expected = _truncation_errors(scale)
+        if np.allclose(got, expected, rtol=1e-6, atol=1e-12):
+            continue
+        _send_back(ex, truncated_grads, "truncated_grads", "4.5", check_truncated_grads)
+        _send_back(ex, relative_error, "relative_error", "4.4",
+                   lambda f: check_gradient_tools(_numerical, f))  # fmt: skip
+        slips = [
+            ("these are the errors of ∂E/∂W_xh; the experiment compares ∂E/∂W_hh.",
+             _truncation_errors(scale, key="W_xh")),
+            ("the error is divided by ‖full‖ alone; use the relative error of exercise 4.4, "
+             "‖a − b‖ / (‖a‖ + ‖b‖).", _truncation_errors(scale, how="by_full")),
+            ("that is the plain ‖truncated − full‖; divide by ‖truncated‖ + ‖full‖ "
+             "(exercise 4.4's relative error).", _truncation_errors(scale, how="absolute")),
+        ]  # fmt: skip
+        for message, values in slips:
+            if np.allclose(got, values, rtol=1e-6, atol=1e-12):
+                fail(ex, f"measured[{scale}]: {message}")
+        fail(ex, f"measured[{scale}] = {np.round(got, 4).tolist()}, but the same run gives "
+                 f"{np.round(expected, 4).tolist()} (τ = {TRUNCATION_TAUS}, against "
+                 f"τ = {TRUNCATION_T}, on truncation_case({scale})).")  # fmt: skip
+    worse = "large" if np.mean(measured[2.0]) > np.mean(measured[0.5]) else "small"
+    verdict = "as you predicted" if predicted == worse else "not as you predicted"
+    passed(ex, f"your errors match the checker's run; the {worse} weights need the longer "
+               f"truncation, {verdict}.")  # fmt: skip
+
+
+def _numerical(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
+    """A correct centred difference, so that 4.4's checker judges relative_error alone."""
+    from rnnbook.scratch import numerical_gradient
+
+    return numerical_gradient(f, x, eps)
 
 
 __getattr__ = retired({"check_step_jacobian": "4.1", "check_bptt": "4.3"}, "04")

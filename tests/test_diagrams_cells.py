@@ -143,3 +143,70 @@ def test_gradient_paths_one_hop_per_step_on_each_path(n):
 def test_gradient_paths_rejects_bad_n_steps(n):
     with pytest.raises(ValueError, match="n_steps must be an int between 2 and 12"):
         diagrams.draw_gradient_paths(n)
+
+
+def test_gru_cell_has_three_layers_and_the_book_symbols():
+    fig = diagrams.draw_gru_cell()
+    (ax,) = fig.get_axes()
+    assert _layers(ax) == ["σ", "σ", "tanh"]
+    assert _n_ops(ax) == 5 + 1  # ×r, ×z, 1−, ×(1−z), +, and the legend's sample
+    labels = _labels(ax)
+    for symbol in ("$x_t$", "$h_{t-1}$", "$h_t$", "$r_t$", "$z_t$", "$1 - z_t$"):
+        assert symbol in labels
+    assert r"$\tilde h_t$" in labels and r"$r_t \odot h_{t-1}$" in labels
+    assert "$c_t$" not in labels and "concatenate" in labels
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("path", ["reset", "update", "candidate"])
+def test_gru_highlight_greys_the_rest(path):
+    fig0, fig1 = diagrams.draw_gru_cell(), diagrams.draw_gru_cell(path)
+    base, high = _colours(fig0.axes[0]), _colours(fig1.axes[0])
+    assert len(base) == len(high)
+    assert sum(a != b for a, b in zip(base, high, strict=True)) > 5
+    assert any(c == (cells.GREY_FILL, cells.GREY_LINE) for c in high)
+    assert any(f in (cells.LAYER_COLOR, cells.POINTWISE_COLOR) for f, _ in high)
+    plt.close(fig0)
+    plt.close(fig1)
+
+
+def test_gru_highlights_differ_from_each_other():
+    drawings = [_colours(diagrams.draw_gru_cell(p).axes[0]) for p in cells.GRU_HIGHLIGHTS]
+    assert len({tuple(d) for d in drawings}) == len(cells.GRU_HIGHLIGHTS)
+    plt.close("all")
+
+
+@pytest.mark.parametrize("bad", ["forget", "Reset", 0])
+def test_gru_cell_rejects_unknown_highlight(bad):
+    with pytest.raises(ValueError, match="'reset', 'update', 'candidate'"):
+        diagrams.draw_gru_cell(bad)
+
+
+def test_lstm_vs_gru_titles_match_the_drawings():
+    fig = diagrams.draw_lstm_vs_gru()
+    lstm, gru = fig.get_axes()
+    assert lstm.get_title() == "LSTM: 4 layers, 2 states"
+    assert gru.get_title() == "GRU: 3 layers, 1 state"
+    assert len(_layers(lstm)) == 4 and len(_layers(gru)) == 3
+    # two states in the LSTM (c and h), one in the GRU (h)
+    assert "$c_t$" in _labels(lstm) and "$h_t$" in _labels(lstm)
+    assert not any("c_" in t for t in _labels(gru))
+    plt.close(fig)
+
+
+def test_reset_placement_two_panels_with_their_equations():
+    fig = diagrams.draw_reset_placement()
+    before, after = fig.get_axes()
+    assert r"W_{hh}(r_t \odot h_{t-1})" in before.get_title()
+    assert "Cho et al. 2014" in before.get_title()
+    assert r"r_t \odot (W_{hh} h_{t-1} + b_{hh})" in after.get_title()
+    assert "torch, cuDNN" in after.get_title()
+    assert any("one matrix\nproduct" in t for t in _labels(after))
+    assert any("waits for the reset gate" in t for t in _labels(before))
+    # the reset × comes before the W_hh layer on the left, after it on the right
+    for ax, mul_first in ((before, True), (after, False)):
+        xs = {t.get_text(): t.get_position()[0] for t in ax.texts}
+        w_hh = next(x for k, x in xs.items() if k.startswith("$W_{hh}"))
+        assert (xs["×"] < w_hh) == mul_first
+        assert r"$\tilde h_t$" in xs and "$r_t$" in xs
+    plt.close(fig)

@@ -11,9 +11,12 @@ from rnnbook.diagrams.cells import (
     GRU_HIGHLIGHTS,
     LSTM_HIGHLIGHTS,
     draw_gradient_paths,
+    draw_gru_cell,
     draw_lstm_cell,
+    draw_lstm_vs_gru,
     draw_lstm_walkthrough,
     draw_repeating_modules,
+    draw_reset_placement,
 )
 from rnnbook.diagrams.stacks import draw_bidirectional, draw_deep_rnn
 from rnnbook.diagrams.wirings import (
@@ -34,6 +37,9 @@ __all__ = [
     "draw_lstm_cell",
     "draw_lstm_walkthrough",
     "draw_repeating_modules",
+    "draw_gru_cell",
+    "draw_lstm_vs_gru",
+    "draw_reset_placement",
     "draw_bidirectional",
     "draw_deep_rnn",
     "EDGE_COLOR",

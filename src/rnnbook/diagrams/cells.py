@@ -28,7 +28,7 @@ draw_reset_placement()            the GRU candidate with reset before or after t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -169,7 +169,7 @@ class _Pen:
         """A pink pointwise operation centred at (x, y)."""
         active = self.active(groups)
         strong = active and self.highlight is not None and groups is not None
-        small = len(text) > 2
+        small = text not in ("×", "+", "")
         self.ax.add_patch(
             Circle(
                 self._p(x, y),
@@ -180,7 +180,7 @@ class _Pen:
                 zorder=3,
             )
         )
-        size = self.fontsize * (0.8 if small else 1.15)
+        size = self.fontsize * (1.15 if not small else 0.8 if len(text) > 2 else 1.0)
         self._text(x, y, text, active, fontsize=size)
 
     def label(
@@ -304,8 +304,32 @@ def _legend(ax: Axes, y: float, x0: float, x1: float, fontsize: float = 10) -> N
         pen.label(x, ty, name, va="top", fontsize=fontsize)
 
 
+def _draw_cell(
+    inside: Callable[[_Pen], None],
+    highlight: str | None,
+    ax: Axes | None,
+    legend: bool,
+    fontsize: float,
+) -> Figure:
+    """Draw a cell with ``inside`` (spanning x in [0, 10]) and optionally the legend strip."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8.5, 6.7 if legend else 5.3))
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99)
+    inside(_Pen(ax, highlight, fontsize=fontsize))
+    bottom = -1.45
+    if legend:
+        _legend(ax, -2.3, -1.8, 11.8)
+        bottom = -3.9
+    _finish(ax, (-2.3, 12.0), (bottom, 7.3))
+    return ax.figure
+
+
 def draw_lstm_cell(
-    highlight: str | None = None, ax: Axes | None = None, *, legend: bool = True
+    highlight: str | None = None,
+    ax: Axes | None = None,
+    *,
+    legend: bool = True,
+    fontsize: float = 11,
 ) -> Figure:
     """Draw one LSTM cell in colah's style and return its figure (one axes unless ``ax``).
 
@@ -321,18 +345,10 @@ def draw_lstm_cell(
         colour, and grey the rest.
     ax : draw on this axes instead of a new figure.
     legend : add the legend strip under the cell.
+    fontsize : size of the symbols (use about 10 when two cells share the book's width).
     """
     _check_highlight(highlight, LSTM_HIGHLIGHTS)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(8.5, 6.7 if legend else 5.3))
-        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99)
-    _lstm_inside(_Pen(ax, highlight))
-    bottom = -1.45
-    if legend:
-        _legend(ax, -2.3, -1.8, 11.8)
-        bottom = -3.9
-    _finish(ax, (-2.3, 12.0), (bottom, 7.3))
-    return ax.figure
+    return _draw_cell(_lstm_inside, highlight, ax, legend, fontsize)
 
 
 _WALKTHROUGH = (
@@ -522,5 +538,191 @@ def draw_repeating_modules() -> Figure:
     axes[0].set_title("RNN: one layer (tanh) in the repeating module", fontsize=12)
     _module_row(axes[1], "LSTM")
     axes[1].set_title("LSTM: four interacting layers (σ, σ, tanh, σ)", fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+# ----------------------------------------------------------------------------------------
+# GRU
+# ----------------------------------------------------------------------------------------
+_GRU_ALL = ("reset", "update", "candidate")
+
+
+def _gru_state_line(pen: _Pen) -> None:
+    """The state along the top: h_{t-1} -> × z_t -> + -> h_t, and its copies down."""
+    upd, both = ("update",), ("update", "candidate")
+    pen.line([(-0.6, _C_Y), (0.5, _C_Y)], _GRU_ALL, arrow=False)
+    pen.line([(0.5, _C_Y), (3.4 - _OP_R, _C_Y)], upd, arrow=False)
+    pen.line([(3.4 + _OP_R, _C_Y), (7.5 - _OP_R, _C_Y)], upd, arrow=False)
+    pen.line([(7.5 + _OP_R, _C_Y), (10.6, _C_Y)], both)
+    pen.op(3.4, _C_Y, "×", upd)
+    pen.op(7.5, _C_Y, "+", both)
+    pen.dot(0.5, _C_Y, _GRU_ALL)
+    pen.dot(9.3, _C_Y, both)
+    pen.line([(9.3, _C_Y), (9.3, 6.55)], both)
+    # h_{t-1} copied down the left side: to the reset product and to the gates' input.
+    pen.line([(0.5, _C_Y), (0.5, 3.0)], _GRU_ALL, arrow=False)
+    pen.line([(0.5, 3.0), (0.5, _H_Y), (1.0, _H_Y)], ("reset", "update"), arrow=False)
+    pen.dot(0.5, 3.0, ("reset", "candidate"))
+    pen.line([(0.5, 3.0), (1.8 - _OP_R, 3.0)], ("reset", "candidate"))
+
+
+def _gru_gates(pen: _Pen) -> None:
+    """x_t joins h_{t-1}; σ layers for r_t and z_t; r_t ⊙ h_{t-1}; z_t and 1 − z_t."""
+    gates, rst, upd = ("reset", "update"), ("reset",), ("update",)
+    pen.line([(1.0, -0.8), (1.0, _H_Y)], _GRU_ALL, arrow=False)
+    pen.dot(1.0, 0.0, ("candidate",))
+    pen.line([(1.0, _H_Y), (1.8, _H_Y)], gates, arrow=False)
+    pen.line([(1.8, _H_Y), (3.4, _H_Y), (3.4, _LAYER_Y - _LAYER_H / 2)], upd)
+    pen.dot(1.8, _H_Y, gates)
+    top = _LAYER_Y + _LAYER_H / 2
+    pen.line([(1.8, _H_Y), (1.8, _LAYER_Y - _LAYER_H / 2)], rst)
+    pen.layer(1.8, _LAYER_Y, "σ", rst)
+    pen.line([(1.8, top), (1.8, 3.0 - _OP_R)], rst)
+    pen.label(1.5, 2.45, "$r_t$", rst, ha="right")
+    pen.op(1.8, 3.0, "×", ("reset", "candidate"))
+    pen.layer(3.4, _LAYER_Y, "σ", upd)
+    pen.line([(3.4, top), (3.4, _C_Y - _OP_R)], upd)
+    pen.label(3.12, 3.75, "$z_t$", upd)
+    pen.dot(3.4, 4.2, upd)
+    pen.line([(3.4, 4.2), (4.9 - _TANH_R, 4.2)], upd)
+    pen.op(4.9, 4.2, "1−", upd)
+    pen.line([(4.9 + _TANH_R, 4.2), (7.5 - _OP_R, 4.2)], upd)
+    pen.label(6.35, 4.5, "$1 - z_t$", upd, fontsize=pen.fontsize - 1)
+
+
+def _gru_candidate(pen: _Pen) -> None:
+    """The candidate: tanh of [r_t ⊙ h_{t-1}, x_t], weighted by 1 − z_t into the state."""
+    cand, both = ("candidate",), ("update", "candidate")
+    pen.line([(1.8 + _OP_R, 3.0), (5.7, 3.0), (5.7, _LAYER_Y + _LAYER_H / 2)], ("reset", *cand))
+    pen.label(4.6, 3.3, r"$r_t \odot h_{t-1}$", ("reset", *cand), fontsize=pen.fontsize - 1)
+    pen.line([(1.0, 0.0), (6.2, 0.0), (6.2, _LAYER_Y - _LAYER_H / 2)], cand)
+    pen.layer(6.0, _LAYER_Y, "tanh", cand, w=1.1)
+    pen.line([(6.55, _LAYER_Y), (7.5, _LAYER_Y), (7.5, 4.2 - _OP_R)], cand)
+    pen.label(7.85, 2.75, r"$\tilde h_t$", cand)
+    pen.op(7.5, 4.2, "×", both)
+    pen.line([(7.5, 4.2 + _OP_R), (7.5, _C_Y - _OP_R)], both)
+
+
+def _gru_inside(pen: _Pen) -> None:
+    """The inside of one GRU cell spanning x in [0, 10], with its entering and leaving
+    vectors labelled."""
+    pen.frame(0, -0.3, 10, 6.0)
+    _gru_state_line(pen)
+    _gru_gates(pen)
+    _gru_candidate(pen)
+    both = ("update", "candidate")
+    pen.tag(-1.35, _C_Y, "$h_{t-1}$", HIDDEN_COLOR, _GRU_ALL, w=1.25)
+    pen.tag(11.1, _C_Y, "$h_t$", HIDDEN_COLOR, both)
+    pen.tag(9.3, 6.85, "$h_t$", HIDDEN_COLOR, both)
+    pen.tag(1.0, -1.05, "$x_t$", INPUT_COLOR, _GRU_ALL)
+
+
+def draw_gru_cell(
+    highlight: str | None = None,
+    ax: Axes | None = None,
+    *,
+    legend: bool = True,
+    fontsize: float = 11,
+) -> Figure:
+    """Draw one GRU cell in the style of :func:`draw_lstm_cell` and return its figure.
+
+    The single state runs along the top:
+    :math:`h_t = z_t \\odot h_{t-1} + (1 - z_t) \\odot \\tilde h_t` (torch's convention:
+    :math:`z_t` keeps the old state). Below it, :math:`[h_{t-1}, x_t]` feeds two σ layers
+    (:math:`r_t`, :math:`z_t`), and the tanh layer reads :math:`[r_t \\odot h_{t-1}, x_t]`
+    to give the candidate :math:`\\tilde h_t`.
+
+    Parameters
+    ----------
+    highlight : None, "reset", "update" or "candidate": draw that path thick and in colour,
+        and grey the rest.
+    ax : draw on this axes instead of a new figure.
+    legend : add the legend strip under the cell.
+    fontsize : size of the symbols (use about 10 when two cells share the book's width).
+    """
+    _check_highlight(highlight, GRU_HIGHLIGHTS)
+    return _draw_cell(_gru_inside, highlight, ax, legend, fontsize)
+
+
+def draw_lstm_vs_gru() -> Figure:
+    """Draw the LSTM cell and the GRU cell side by side (two axes).
+
+    The LSTM has four layers (σ, σ, tanh, σ) and two states (:math:`c_t`, :math:`h_t`); the
+    GRU three layers (σ, σ, tanh) and one state (:math:`h_t`).
+    """
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 3.9))
+    draw_lstm_cell(None, left, legend=False, fontsize=10)
+    left.set_title("LSTM: 4 layers, 2 states", fontsize=13)
+    draw_gru_cell(None, right, legend=False, fontsize=10)
+    right.set_title("GRU: 3 layers, 1 state", fontsize=13)
+    fig.tight_layout()
+    return fig
+
+
+# ----------------------------------------------------------------------------------------
+# Where the reset gate acts
+# ----------------------------------------------------------------------------------------
+_RESET_PANELS = (
+    (
+        "reset before the product (Cho et al. 2014, the lectures)",
+        r"$\tilde h_t = \tanh(W_{xh} x_t + W_{hh}(r_t \odot h_{t-1}) + b_h)$",
+        "The product with $W_{hh}$ needs $r_t$ first, so the\n"
+        "candidate's product waits for the reset gate and\n"
+        "cannot join the gates' products.",
+    ),
+    (
+        "reset after the product (torch, cuDNN)",
+        r"$\tilde h_t = \tanh(W_{xh} x_t + b_{xh} + r_t \odot (W_{hh} h_{t-1} + b_{hh}))$",
+        "$W_{hh} h_{t-1}$ no longer depends on $r_t$: the products\n"
+        "for all three blocks ($r_t$, $z_t$, $\\tilde h_t$) are one matrix\n"
+        "product, computed before the gates. That is faster.",
+    ),
+)
+
+
+def _reset_panel(ax: Axes, after: bool) -> None:
+    """The candidate computation alone, with the reset × before or after the W_hh layer."""
+    pen = _Pen(ax, fontsize=11)
+    y, yx = 2.0, 0.4
+    pen.tag(0.0, y, "$h_{t-1}$", HIDDEN_COLOR, w=1.15)
+    pen.tag(0.0, yx, "$x_t$", INPUT_COLOR)
+    x_mul, x_w = (3.4, 1.7) if after else (1.7, 3.3)
+    w_text = "$W_{hh}, b_{hh}$" if after else "$W_{hh}$"
+    w_width = 1.55 if after else 1.0
+    pen.op(x_mul, y, "×")
+    pen.label(x_mul, y + 1.35, "$r_t$", va="bottom")
+    pen.line([(x_mul, y + 1.3), (x_mul, y + _OP_R)])
+    pen.layer(x_w, y, w_text, w=w_width)
+    first, second = sorted([(x_mul, _OP_R), (x_w, w_width / 2)])
+    pen.line([(0.6, y), (first[0] - first[1], y)])
+    pen.line([(first[0] + first[1], y), (second[0] - second[1], y)])
+    pen.line([(second[0] + second[1], y), (4.9 - _OP_R, y)])
+    note = "one product for\n$r_t$, $z_t$ and $\\tilde h_t$" if after else "waits for $r_t$"
+    pen.label(x_w, y - 0.5, note, va="top", fontsize=9.5, color="#555555")
+    xw_text = "$W_{xh}, b_{xh}$" if after else "$W_{xh}$"
+    pen.layer(2.5, yx, xw_text, w=w_width)
+    pen.line([(0.45, yx), (2.5 - w_width / 2, yx)])
+    pen.line([(2.5 + w_width / 2, yx), (4.9, yx), (4.9, y - _OP_R)])
+    pen.op(4.9, y, "+")
+    if not after:
+        pen.label(4.9, y + 1.35, "$b_h$", va="bottom")
+        pen.line([(4.9, y + 1.3), (4.9, y + _OP_R)])
+    pen.line([(4.9 + _OP_R, y), (6.2 - _TANH_R, y)])
+    pen.op(6.2, y, "tanh")
+    pen.line([(6.2 + _TANH_R, y), (7.2, y)])
+    pen.tag(7.65, y, r"$\tilde h_t$", HIDDEN_COLOR)
+    _finish(ax, (-0.7, 8.3), (-1.45, 3.75))
+
+
+def draw_reset_placement() -> Figure:
+    """Draw the GRU candidate twice (two axes): the reset gate applied to :math:`h_{t-1}`
+    before the product with :math:`W_{hh}` (Cho et al. 2014) and to the product's result
+    (torch, cuDNN), each titled with its equation and explained by a caption-like note."""
+    fig, axes = plt.subplots(1, 2, figsize=(10.0, 3.4))
+    for ax, after, (title, equation, note) in zip(axes, (False, True), _RESET_PANELS, strict=True):
+        _reset_panel(ax, after)
+        ax.set_title(f"{title}\n{equation}", fontsize=10.5)
+        ax.text(3.8, -0.35, note, ha="center", va="top", fontsize=9.5, style="italic")
     fig.tight_layout()
     return fig

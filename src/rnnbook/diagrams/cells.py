@@ -570,7 +570,8 @@ def _gru_state_line(pen: _Pen) -> None:
 def _gru_gates(pen: _Pen) -> None:
     """x_t joins h_{t-1}; σ layers for r_t and z_t; r_t ⊙ h_{t-1}; z_t and 1 − z_t."""
     gates, rst, upd = ("reset", "update"), ("reset",), ("update",)
-    pen.line([(1.0, -0.8), (1.0, _H_Y)], _GRU_ALL, arrow=False)
+    pen.line([(1.0, -0.8), (1.0, 0.0)], _GRU_ALL, arrow=False)
+    pen.line([(1.0, 0.0), (1.0, _H_Y)], gates, arrow=False)
     pen.dot(1.0, 0.0, ("candidate",))
     pen.line([(1.0, _H_Y), (1.8, _H_Y)], gates, arrow=False)
     pen.line([(1.8, _H_Y), (3.4, _H_Y), (3.4, _LAYER_Y - _LAYER_H / 2)], upd)
@@ -719,10 +720,10 @@ def draw_reset_placement() -> Figure:
     """Draw the GRU candidate twice (two axes): the reset gate applied to :math:`h_{t-1}`
     before the product with :math:`W_{hh}` (Cho et al. 2014) and to the product's result
     (torch, cuDNN), each titled with its equation and explained by a caption-like note."""
-    fig, axes = plt.subplots(1, 2, figsize=(10.0, 3.4))
+    fig, axes = plt.subplots(1, 2, figsize=(10.0, 3.6))
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.83, wspace=0.04)
     for ax, after, (title, equation, note) in zip(axes, (False, True), _RESET_PANELS, strict=True):
         _reset_panel(ax, after)
         ax.set_title(f"{title}\n{equation}", fontsize=10.5)
         ax.text(3.8, -0.35, note, ha="center", va="top", fontsize=9.5, style="italic")
-    fig.tight_layout()
     return fig

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import pytest
@@ -19,7 +20,13 @@ def _fails(message: str, checker, *answer) -> None:
 
 
 def tokenize(text):
-    return re.findall(r"[a-z0-9]+", text.lower())
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+def _ascii_only(text):
+    """A tokeniser that strips accents: 'Noël' -> 'noel'."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.findall(r"[a-z0-9]+", plain.lower())
 
 
 def build_vocabulary(tokens):
@@ -49,6 +56,31 @@ def test_vocabulary_accepts_right_answer(capsys):
             "kept punctuation: ['.']",
         ),  # fmt: skip
         (lambda s: re.findall(r"\w+", s), build_vocabulary, encode, "kept capitals: ['Harry',"),
+        (
+            lambda s: re.findall(r"[a-z]+", s.lower()),
+            build_vocabulary,
+            encode,
+            "dropped the numbers ['3', '12', '1991']",
+        ),
+        (
+            lambda s: re.findall(r"[a-z0-9]+", s.lower()),
+            build_vocabulary,
+            encode,
+            "the accented words ['noël', 'à', 'zürich', 'café', 'crème', 'plaît'] were cut",
+        ),
+        (_ascii_only, build_vocabulary, encode, "'é' and 'ü' are letters too"),
+        (
+            lambda s: re.findall(r"\w+", s.lower().replace("'", "")),
+            build_vocabulary,
+            encode,
+            "returned 'hermiones': deleting the apostrophe glued two words together",
+        ),
+        (
+            lambda s: re.findall(r"[\w']+", s.lower()),
+            build_vocabulary,
+            encode,
+            'kept punctuation: ["hermione\'s"]',
+        ),
         (
             lambda s: re.sub(r"[^\w\s]", "", s.lower()).split(),
             build_vocabulary,
@@ -109,7 +141,7 @@ def test_vocabulary_stub_says_not_implemented():
 
 
 def one_hot(ids, V):
-    ids = np.asarray(ids)
+    ids = np.asarray(ids, dtype=int)
     if ids.size and (ids.min() < 0 or ids.max() >= V):
         raise ValueError(f"ids must be in 0..{V - 1}, got {ids}")
     X = np.zeros((len(ids), V))
@@ -125,6 +157,33 @@ def test_one_hot_accepts_right_answer(capsys):
 def _unchecked(ids, V):
     X = np.zeros((len(ids), V))
     X[np.arange(len(ids)), ids] = 1.0
+    return X
+
+
+def _no_size_check(ids, V):
+    ids = np.asarray(ids, dtype=int)
+    if ids.min() < 0 or ids.max() >= V:
+        raise ValueError("id out of range")
+    return _unchecked(ids, V)
+
+
+def _array_methods(ids, V):
+    if ids.min() < 0 or ids.max() >= V:
+        raise ValueError("id out of range")
+    return _unchecked(ids, V)
+
+
+def _float_empty(ids, V):
+    ids = np.asarray(ids)
+    if ((ids < 0) | (ids >= V)).any():
+        raise ValueError("id out of range")
+    return np.eye(V)[ids]
+
+
+def _mutating_one_hot(ids, V):
+    X = one_hot(ids, V)
+    if isinstance(ids, np.ndarray):
+        ids[:] = 0
     return X
 
 
@@ -144,12 +203,18 @@ def _unchecked(ids, V):
         ),  # fmt: skip
         (_unchecked, "one_hot([0, 5, 1], V=5) raised IndexError"),
         (
-            lambda ids, V: _unchecked(ids, V) if ids.max() < V else one_hot(ids, V),
+            lambda ids, V: _unchecked(ids, V) if np.max(ids, initial=0) < V else one_hot(ids, V),
             "numpy would wrap it to 4",
         ),  # fmt: skip
         (lambda ids, V: list(one_hot(ids, V)), "should return a numpy array, got list"),
+        (_no_size_check, "An empty sentence has no smallest or largest id"),
+        (_array_methods, "ids may be a plain list"),
+        (_float_empty, "Give the dtype: ids = np.asarray(ids, dtype=int)"),
+        (_mutating_one_hot, "changed its argument ids"),
+        (lambda ids, V: one_hot(ids, V).reshape(-1) if len(ids) == 0 else one_hot(ids, V),
+         "expected (0, 4): an empty sentence has no rows"),
     ],
-)
+)  # fmt: skip
 def test_one_hot_names_mistakes(wrong, message):
     _fails(message, ch01.check_one_hot, wrong)
 
@@ -239,6 +304,17 @@ def _pad_front(ids, width, pad_id=0):
     return np.concatenate([np.full(width - len(kept), pad_id), kept])
 
 
+def _float_window(ids, width, pad_id=0):
+    out = np.zeros(width) + pad_id
+    kept = ids[:width]
+    out[: len(kept)] = kept
+    return out
+
+
+def _view_window(ids, width, pad_id=0):
+    return ids[:width] if len(ids) >= width else fit_window(ids, width, pad_id)
+
+
 def _mutating(ids, width, pad_id=0):
     ids[:] = 0
     return fit_window(ids, width, pad_id)
@@ -253,6 +329,8 @@ def _mutating(ids, width, pad_id=0):
         (lambda ids, w, pad_id=0: fit_window(ids, w - 1, pad_id), "expected (6,)"),
         (lambda ids, w, pad_id=0: ids[:w], "returned shape (3,), expected (6,)"),
         (_mutating, "modified its input"),
+        (_float_window, "returned dtype float64; ids are integers"),
+        (_view_window, "returned a view of its input"),
         (lambda ids, w, pad_id=0: fit_window(ids, max(w, 1), pad_id), "width=0) should raise"),
     ],
 )
@@ -317,3 +395,76 @@ def test_parameter_counts_of_the_earlier_exercise_are_recognised():
     _fails(
         "make fresh EX=01", ch01.check_parameter_counts, window_net_parameters, rnn_lm_parameters
     )
+
+
+# --------------------------------------------------------------------------- 1.6
+
+SIZES = {
+    "batch_entries": 12_800_000,
+    "batch_ones": 800,
+    "window_weights": 40_000_000,
+    "rnn_weights": 1_010_000,
+}
+
+
+def test_batch_sizes_accept_right_answer(capsys):
+    ch01.check_batch_sizes(SIZES)
+    ch01.check_batch_sizes({k: float(v) for k, v in SIZES.items()})
+    ch01.check_batch_sizes(lambda: SIZES)
+    assert capsys.readouterr().out.count("✔ Exercise 1.6") == 3
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"batch_entries": 25 * 32 * 10_000}, "uses the mean length, 25"),
+        ({"batch_entries": 40 * 10_000}, "that is one review"),
+        ({"batch_entries": 40 * 32}, "the (T, N) array of ids"),
+        ({"batch_ones": 40 * 32}, "padding included"),
+        ({"batch_ones": 32}, "not one per review"),
+        ({"window_weights": 40 * 10_000 * 100 * 32}, "weights do not depend on the batch size"),
+        ({"window_weights": 25 * 10_000 * 100}, "it must take the longest review"),
+        ({"window_weights": 10_000 * 100}, "that is one position"),
+        ({"window_weights": 40 * 10_000 * 100 + 100}, "without the biases"),
+        ({"rnn_weights": 1_000_000}, "W_hh (H x H) is missing"),
+        ({"rnn_weights": 40 * 1_010_000}, "shared across the T steps"),
+        ({"rnn_weights": 1_000_000 + 40 * 10_000}, "W_hh is shared across steps too"),
+        ({"rnn_weights": 1_010_100}, "without the bias b_h"),
+        ({"rnn_weights": 2_000_000}, "H·H weights, not V·H"),
+        ({"rnn_weights": 1_234}, "rnn_weights = 1,234 is not right. Write out the shape"),
+        ({"batch_ones": None}, "no answer for ['batch_ones']"),
+        ({"batch_ones": "800 ones"}, "batch_ones should be a number"),
+        ({"batch_ones": 800.5}, "a whole number"),
+    ],
+)
+def test_batch_sizes_name_mistakes(changes, message):
+    _fails(message, ch01.check_batch_sizes, {**SIZES, **changes})
+
+
+# --------------------------------------------------------------------------- 1.7
+
+SEEN, UNSEEN = [0.85, 0.86, 0.87], [0.84, 0.88, 0.85]
+
+
+def test_window_positions_accept_a_measured_run(capsys):
+    ch01.check_window_positions(0.9, 0.6, SEEN, UNSEEN)
+    ch01.check_window_positions(0.9, 0.6, np.array(SEEN), tuple(UNSEEN))
+    assert capsys.readouterr().out.count("✔ Exercise 1.7") == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((0.9, 0.6, [0.96, 0.97, 0.96], [0.51, 0.52, 0.50]), "these are the chapter's numbers"),
+        ((0.9, 0.6, SEEN, [84.0, 88.0, 85.0]), "looks like percentages"),
+        ((0.9, 0.6, SEEN, UNSEEN[:2]), "train over at least 3 seeds"),
+        ((0.9, 0.6, SEEN, 0.85), "got one number"),
+        ((0.9, 0.6, SEEN, [0.84, 0.99, 0.85]), "[0.99] lies outside"),
+        ((0.9, 0.6, [0.6, 0.86, 0.87], UNSEEN), "seen = [0.6, 0.86, 0.87]"),
+        ((None, 0.6, SEEN, UNSEEN), "write your prediction predicted_seen"),
+        ((0.9, 60, SEEN, UNSEEN), "predicted_unseen = 60: predict a share"),
+        ((0.9, 0.6, SEEN, [0.84, -0.1, 0.85]), "an accuracy lies between 0 and 1"),
+    ],
+)
+def test_window_positions_name_mistakes(args, message):
+    _fails(message, ch01.check_window_positions, *args)

@@ -86,6 +86,47 @@ def test_columns_bias_broadcast_error_is_explained():
     assert "Make the bias a column, params['b_h'][:, None]" in message
 
 
+def test_columns_accept_a_float32_answer(capsys):
+    ch02.check_rnn_step_columns(lambda X, H, p: _columns(X, H, p).astype(np.float32))
+    assert "✔ Exercise 2.1" in capsys.readouterr().out
+
+
+def test_columns_float32_is_still_checked():
+    with pytest.raises(CheckFailed, match="is wrong"):
+        ch02.check_rnn_step_columns(lambda X, H, p: (_columns(X, H, p) + 1e-3).astype(np.float32))
+
+
+def test_columns_mixed_layouts_are_not_blamed_on_the_bias():
+    # The products in two layouts, (N, H) + (H, N): numpy's broadcast error is raised on the
+    # line that holds b_h, but the bias is not the cause.
+    def answer(X, H, p):
+        if X.shape[1] == H.shape[0]:
+            return _columns(X, H, p)
+        return np.tanh(H.T @ p["W_hh"].T + p["W_xh"] @ X + p["b_h"][:, None])
+
+    with pytest.raises(CheckFailed) as info:
+        ch02.check_rnn_step_columns(answer)
+    message = str(info.value)
+    assert "the terms of the sum have shapes (2, 3) and (3, 2)" in message
+    assert "Make the bias a column" not in message
+
+
+def test_columns_an_answer_that_writes_into_its_inputs_is_caught():
+    def answer(X, H, p):
+        out = _columns(X, H, p)
+        H *= 0.0  # "reuse" the buffer
+        return out
+
+    _expect(ch02.check_rnn_step_columns, answer, "`rnn_step_columns` changed its argument H_prev")
+
+
+def test_columns_a_close_miss_prints_digits_that_differ():
+    with pytest.raises(CheckFailed) as info:
+        ch02.check_rnn_step_columns(lambda X, H, p: _columns(X, H, p) * (1 + 3e-6))
+    expected, got = re.search(r"expected (\S+), got (\S+) \(", str(info.value)).groups()
+    assert expected != got
+
+
 def test_columns_stub_is_reported():
     def rnn_step_columns(X, H, p):
         raise NotImplementedError("Exercise 2.1: one step, one column per example")
@@ -113,6 +154,17 @@ def _stale(xs, h0, p):
     return np.stack([_step(xs[:, t], h0, p) for t in range(xs.shape[1])], axis=1)
 
 
+def _mutating_batch_first(xs, h0, p):
+    hs = _batch_first(xs, h0, p)
+    xs[:] = 0.0
+    return hs
+
+
+def test_batch_first_accepts_a_float32_answer(capsys):
+    ch02.check_rnn_forward_batch_first(lambda xs, h0, p: _batch_first(xs, h0, p).astype("f4"))
+    assert "✔ Exercise 2.2" in capsys.readouterr().out
+
+
 def _shifted(xs, h0, p):
     h, hs = h0, []
     for t in range(xs.shape[1]):
@@ -133,6 +185,11 @@ def _shifted(xs, h0, p):
             "includes the initial state h_0",
         ),
         (lambda xs, h0, p: (_batch_first(xs, h0, p), None), "not a tuple"),
+        (lambda xs, h0, p: _batch_first(xs, h0, p).squeeze(), "the batch axis was squeezed"),
+        (lambda xs, h0, p: list(_batch_first(xs, h0, p).transpose(1, 0, 2)), "hs is a list of 5"),
+        (lambda xs, h0, p: [_step(xs[:, 0], h0, p), h0[0]], "hs is a list of 2 arrays"),
+        (_mutating_batch_first, "changed its argument xs in place"),
+        (lambda xs, h0, p: "hs", "hs should be a numpy array of shape (2, 5, 4), got str"),
     ],
 )
 def test_batch_first_names_mistake(wrong, message):
@@ -230,6 +287,32 @@ def test_grads_name_mistake(name, wrong, message):
         ch02.check_activation_grads(**answers)
 
 
+def test_grads_relu_at_zero_is_zero():
+    answers = dict(RIGHT_GRADS, relu_grad=lambda z: (z >= 0).astype(float))
+    with pytest.raises(CheckFailed, match=re.escape("relu_grad(0) is 1; the exercise fixes")):
+        ch02.check_activation_grads(**answers)
+
+
+def _relu_grad_in_place(z):
+    z[z > 0] = 1.0
+    z[z <= 0] = 0.0
+    return z
+
+
+def _tanh_grad_in_place(z):
+    np.tanh(z, out=z)
+    return 1 - z**2
+
+
+@pytest.mark.parametrize(
+    ("name", "wrong"), [("relu_grad", _relu_grad_in_place), ("tanh_grad", _tanh_grad_in_place)]
+)
+def test_grads_that_overwrite_z_are_caught(name, wrong):
+    answers = dict(RIGHT_GRADS, **{name: wrong})
+    with pytest.raises(CheckFailed, match=re.escape(f"`{name}` changed its argument z")):
+        ch02.check_activation_grads(**answers)
+
+
 def _relu_grad_for_one_number(z):
     if z > 0:
         return 1.0
@@ -314,6 +397,19 @@ def test_counts_accept_right_answer(capsys):
     assert "✔ Exercise 2.5" in capsys.readouterr().out
 
 
+def test_counts_accept_a_list_for_the_pair(capsys):
+    ch02.check_parameter_counts(lambda D, H, V, T: [_rnn_count(D, H, V), T * _rnn_count(D, H, V)])
+    assert "✔ Exercise 2.5" in capsys.readouterr().out
+
+
+def test_counts_must_be_whole_numbers():
+    _expect(
+        ch02.check_parameter_counts,
+        lambda D, H, V, T: (_rnn_count(D, H, V) + 0.5, 0),
+        "the counts should be whole numbers",
+    )
+
+
 @pytest.mark.parametrize(
     ("wrong", "message"),
     [
@@ -379,3 +475,76 @@ def test_augmented_names_mistake(wrong, message):
 )
 def test_augment_names_mistake(wrong, message):
     _expect(lambda answer: ch02.check_augmented(_augmented, answer), wrong, message)
+
+
+# --------------------------------------------------------------------------- 2.7
+
+
+def test_hand_rnn_accepts_three_decimals(capsys):
+    ch02.check_hand_rnn(0.905, -0.301)
+    ch02.check_hand_rnn(math.tanh(1.5), math.tanh(-2 * math.tanh(1.5) + 1.5))
+    assert capsys.readouterr().out.count("✔ Exercise 2.7") == 2
+
+
+@pytest.mark.parametrize(
+    ("h1", "h2", "message"),
+    [
+        (1.5, -1.5, "no tanh"),
+        (0.905, 0.905, "h_2 = h_1: step 2 also adds w_hh h_1"),
+        (0.905, -0.905, "step 2 used the pre-activation 1.5 of step 1"),
+        (-0.905, -0.984, "w_xh and w_hh are swapped"),
+        (0.762, -0.480, "the bias b = 0.5 is missing"),
+        (0.818, 0.466, "that is the sigmoid"),
+        (0.905, -0.670, "step 2 lost the bias"),
+        (0.5, 0.1, "h1 = 0.5000 is not right"),
+        (0.905, 0.1, "h1 is right, h2 = 0.1000 is not"),
+        (None, None, "h1 should be a number"),
+        ("0.905", -0.301, "h1 should be a number"),
+    ],
+)
+def test_hand_rnn_names_mistake(h1, h2, message):
+    with pytest.raises(CheckFailed, match=re.escape(message)):
+        ch02.check_hand_rnn(h1, h2)
+
+
+# --------------------------------------------------------------------------- 2.8
+
+SEEDS = [3, 4, 5]
+
+
+@pytest.fixture(scope="module")
+def lr_runs():
+    fast, slow = ch02.LEARNING_RATES
+    return (
+        [ch02._steps_to_spell(fast, s) for s in SEEDS],
+        [ch02._steps_to_spell(slow, s) for s in SEEDS],
+    )
+
+
+def test_learning_rate_accepts_the_measured_runs(lr_runs, capsys):
+    fast, slow = lr_runs
+    assert all(s > 2 * f for f, s in zip(fast, slow, strict=True))  # the lesson holds here
+    ch02.check_learning_rate(40, SEEDS, fast, slow)
+    ch02.check_learning_rate(40, tuple(np.array(SEEDS)), np.array(fast), list(slow))
+    assert capsys.readouterr().out.count("✔ Exercise 2.8") == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda p, s, f, sl: (p, s, sl, f), "the two lists are swapped"),
+        (lambda p, s, f, sl: (p, s, f, f), "steps_slow equals steps_fast"),
+        (lambda p, s, f, sl: (p, s, f, [v + 1 for v in sl]), "is one more than the runs give"),
+        (lambda p, s, f, sl: (p, s, f, [sl[0], sl[1], f[2]]), "did the knob change?"),
+        (lambda p, s, f, sl: (p, s, f, [sl[0], sl[1], sl[2] + 7]), "steps_slow for seed 5 is"),
+        (lambda p, s, f, sl: (None, s, f, sl), "write your prediction"),
+        (lambda p, s, f, sl: (p, s[:2], f[:2], sl[:2]), "run over at least 3 seeds"),
+        (lambda p, s, f, sl: (p, s, f, sl[:2]), "steps_slow has 2 counts for 3 seeds"),
+        (lambda p, s, f, sl: (p, s, f, 48), "should hold one count per seed"),
+        (lambda p, s, f, sl: (p, "abc", f, sl), "run_seeds should be a list of integer seeds"),
+    ],
+)
+def test_learning_rate_names_mistake(lr_runs, change, message):
+    args = change(40, SEEDS, *lr_runs)
+    with pytest.raises(CheckFailed, match=re.escape(message)):
+        ch02.check_learning_rate(*args)

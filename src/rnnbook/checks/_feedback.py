@@ -366,20 +366,46 @@ def expect_close(
     if difference is not None:
         index, count = difference
         where_ = f" at index {index}" if index else ""
+        want, have = distinct(float(expected[index]), float(got[index]))
         message = (
-            f"{name} is wrong{where_}: expected {expected[index]:.6g}, "
-            f"got {got[index]:.6g} ({count} of {got.size} entries differ)."
+            f"{name} is wrong{where_}: expected {want}, "
+            f"got {have} ({count} of {got.size} entries differ)."
         )
         fail(exercise, message + (f" {hint}" if hint else ""))
 
 
-def matches(got: Any, candidate: Any) -> bool:
+def matches(got: Any, candidate: Any, rtol: float = 1e-6, atol: float = 1e-8) -> bool:
     """True if ``got`` has the shape of ``candidate`` and the same values (``None``: never)."""
     return (
         candidate is not None
         and np.shape(got) == np.shape(candidate)
-        and bool(np.allclose(got, candidate, rtol=1e-6, atol=1e-8))
+        and bool(np.allclose(got, candidate, rtol=rtol, atol=atol))
     )
+
+
+def tolerance(got: Any, rtol: float = 1e-6, atol: float = 1e-8) -> tuple[float, float]:
+    """``(rtol, atol)`` for comparing ``got``: float64's by default, wider for float32/16.
+
+    An answer computed in single precision (a reader who casts to float32, as torch does)
+    carries rounding errors of about 1e-7 relative per operation; it is right, not wrong.
+    """
+    dtype = getattr(got, "dtype", None)
+    if dtype is not None and np.issubdtype(dtype, np.floating) and np.finfo(dtype).bits < 64:
+        return max(rtol, 1e-4 if np.finfo(dtype).bits < 32 else 2e-5), max(atol, 2e-6)
+    return rtol, atol
+
+
+def distinct(expected: float, got: float, digits: int = 6) -> tuple[str, str]:
+    """``expected`` and ``got`` as text with enough significant digits to tell them apart.
+
+    ``-0.0200895`` and ``-0.0200895`` say nothing; ``-0.020089512`` and ``-0.020089507``
+    show where the numbers part (up to 17 digits, all a float64 holds).
+    """
+    for k in range(digits, 18):
+        a, b = f"{expected:.{k}g}", f"{got:.{k}g}"
+        if a != b or expected == got:
+            return a, b
+    return a, b
 
 
 def check_outputs(

@@ -61,11 +61,16 @@ from rnnbook.checks._feedback import (
     matches,
     passed,
     retired,
+    tolerance,
 )
 
 __all__ = [
+    "HAND_RNN",
+    "LEARNING_RATES",
     "check_activation_grads",
     "check_augmented",
+    "check_hand_rnn",
+    "check_learning_rate",
     "check_parameter_counts",
     "check_rnn_forward_batch_first",
     "check_rnn_shapes",
@@ -87,6 +92,35 @@ def _random_rnn(
     return x, h_prev, params
 
 
+def _unchanged(ex: str, name: str, given: Mapping[str, Any], original: Mapping[str, Any]) -> None:
+    """Fail if the reader's function ``name`` wrote into one of its arguments."""
+    for arg, value in given.items():
+        if isinstance(value, Mapping):
+            _unchanged(ex, name, value, original[arg])
+        elif not np.array_equal(np.asarray(value), np.asarray(original[arg])):
+            fail(
+                ex,
+                f"`{name}` changed its argument {arg} in place (an in-place operation such "
+                "as +=, np.tanh(a, out=a) or z[z > 0] = 1 writes into the caller's array). "
+                "Compute a new array and leave the inputs as they were.",
+            )
+
+
+def _as_array(ex: str, name: str, got: Any, wanted: str) -> np.ndarray:
+    """``got`` as an array, or the checker's own message when it is not one."""
+    if isinstance(got, list | tuple):
+        fail(
+            ex,
+            f"{name} is a {type(got).__name__} of {len(got)} entries; return one numpy array "
+            f"{wanted} (np.stack turns a list of arrays into one).",
+        )
+    try:
+        return np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        fail(ex, f"{name} should be a numpy array {wanted}, got {type(got).__name__}.")
+    raise AssertionError  # unreachable: fail raises
+
+
 # --------------------------------------------------------------------------- exercise 2.1
 
 _COLUMNS = (
@@ -98,14 +132,28 @@ _COLUMNS = (
 
 
 def _bias_broadcast(error: BaseException, place: Where | None) -> str | None:
-    """The hint for b_h of shape (H,) added to an (H, N) array."""
-    if place is None or "b_h" not in place.text:
-        return None
-    return (
-        "b_h has shape (H,), and numpy lines a 1-D array up with the *last* axis, which "
-        "here counts the N examples. Make the bias a column, params['b_h'][:, None] "
-        "(shape (H, 1)), so that it is added to every example."
-    )
+    """The hint for a sum whose terms do not broadcast: the 1-D bias, or the two products.
+
+    numpy names the shapes it could not combine. A 1-D shape among them is the bias b_h,
+    added to (H, N) terms; two 2-D shapes are the two products, computed in different
+    layouts (one of them still the chapter's rows).
+    """
+    shapes = re.findall(r"\(([\d,\s]*)\)", str(error))
+    dims = [tuple(int(k) for k in shape.split(",") if k.strip()) for shape in shapes]
+    if any(len(d) == 1 for d in dims) and (place is None or "b_h" in place.text):
+        return (
+            "b_h has shape (H,), and numpy lines a 1-D array up with the *last* axis, which "
+            "here counts the N examples. Make the bias a column, params['b_h'][:, None] "
+            "(shape (H, 1)), so that it is added to every example."
+        )
+    if len(dims) >= 2 and all(len(d) == 2 for d in dims):
+        listed = " and ".join(str(d) for d in dims)
+        return (
+            f"the terms of the sum have shapes {listed}: they are in different layouts. "
+            "With examples as columns, both products are (H, N): W_hh @ H_prev and "
+            "W_xh @ X, the weights on the left, nothing transposed."
+        )
+    return None
 
 
 def _column_mistakes(
@@ -179,18 +227,26 @@ def check_rnn_step_columns(rnn_step_columns: Callable[..., Any]) -> None:
     for N, D, H in [(3, 3, 3), (2, 5, 3), (1, 1, 6)]:
         x, h_prev, params = _random_rnn(rng, N, D, H)
         X, H_prev = x.T.copy(), h_prev.T.copy()
-        got = call(ex, rnn_step_columns, X.copy(), H_prev.copy(), dict(params), hints=hints)
+        given = {"X": X.copy(), "H_prev": H_prev.copy(), "params": dict(params)}
+        original = {"X": X, "H_prev": H_prev, "params": {k: v.copy() for k, v in params.items()}}
+        got = call(ex, rnn_step_columns, *given.values(), hints=hints)
+        _unchanged(ex, "rnn_step_columns", given, original)
         if isinstance(got, tuple):
             fail(ex, "return only the new states (an (H, N) array), not a tuple.")
         expected = reference(x, h_prev, params)[0].T
-        got = np.asarray(got)
-        if matches(got, expected):
+        rtol, atol = tolerance(got)  # a float32 answer is compared with float32's precision
+        got = _as_array(ex, "the new states", got, f"of shape {(H, N)}")
+        if matches(got, expected, rtol, atol):
             continue
         for message, candidate in _column_mistakes(X, H_prev, params):
-            if matches(got, candidate):
+            if matches(got, candidate, rtol, atol):
                 fail(ex, message)
-        expect_close(ex, f"the new states for N={N}, D={D}, H={H}", got, expected)
-    passed(ex, "rnn_step_columns matches rnnbook.scratch.rnn_step_forward, transposed, on 3 cases.")
+        expect_close(ex, f"the new states for N={N}, D={D}, H={H}", got, expected, rtol, atol)
+    passed(
+        ex,
+        "rnn_step_columns matches rnnbook.scratch.rnn_step_forward, transposed, on 3 cases "
+        "(to float64's precision, or float32's for a float32 answer).",
+    )
 
 
 # --------------------------------------------------------------------------- exercise 2.2
@@ -223,7 +279,7 @@ def check_rnn_forward_batch_first(rnn_forward_batch_first: Callable[..., Any]) -
     ex = "2.2"
     rng = np.random.default_rng(2022)
     # T ≠ N, so a loop over axis 0 (the examples) fails or gives a wrong shape.
-    for T, N, D, H in [(5, 2, 3, 4), (7, 3, 2, 5)]:
+    for T, N, D, H in [(5, 2, 3, 4), (7, 3, 2, 5), (4, 1, 3, 2)]:
         _, h0, params = _random_rnn(rng, N, D, H)
         xs = rng.normal(size=(N, T, D))
         examples = Hint(
@@ -234,10 +290,27 @@ def check_rnn_forward_batch_first(rnn_forward_batch_first: Callable[..., Any]) -
             message=rf"\({T},\s*\d+\)",
         )
         hints = [examples, Hint((TypeError, ValueError), _not_unpacked)]
-        got = call(ex, rnn_forward_batch_first, xs.copy(), h0.copy(), dict(params), hints=hints)
+        given = {"xs": xs.copy(), "h0": h0.copy(), "params": dict(params)}
+        original = {"xs": xs, "h0": h0, "params": {k: v.copy() for k, v in params.items()}}
+        got = call(ex, rnn_forward_batch_first, *given.values(), hints=hints)
+        _unchanged(ex, "rnn_forward_batch_first", given, original)
         if isinstance(got, tuple):
             fail(ex, "return only the stacked hidden states hs (an array), not a tuple.")
-        got = np.asarray(got)
+        if isinstance(got, list):
+            fail(
+                ex,
+                f"hs is a list of {len(got)} arrays; return one array of shape {(N, T, H)}: "
+                "np.stack(states, axis=1) puts time on axis 1.",
+            )
+        rtol, atol = tolerance(got)
+        got = _as_array(ex, "hs", got, f"of shape {(N, T, H)}")
+        if N == 1 and got.shape == (T, H):
+            fail(
+                ex,
+                f"hs has shape {got.shape} for a batch of one sequence: the batch axis was "
+                f"squeezed away (np.squeeze, or indexing with [0]). Keep it: {(N, T, H)}, so "
+                "that the code that reads hs[:, t] works for every N.",
+            )
         expected = reference(xs.transpose(1, 0, 2), h0, params)[0].transpose(1, 0, 2)
         if got.shape == (T, N, H):
             fail(
@@ -258,10 +331,10 @@ def check_rnn_forward_batch_first(rnn_forward_batch_first: Callable[..., Any]) -
                 f"h_1 … h_T, shape {(N, T, H)}.",
             )
         expect_shape(ex, "hs", got, (N, T, H))
-        if matches(got, expected):
+        if matches(got, expected, rtol, atol):
             continue
         stale = np.stack([step(xs[:, t], h0, params)[0] for t in range(T)], axis=1)
-        if matches(got, stale):
+        if matches(got, stale, rtol, atol):
             fail(
                 ex,
                 "every step starts from h0: the state is not carried forward. Feed each step "
@@ -269,14 +342,18 @@ def check_rnn_forward_batch_first(rnn_forward_batch_first: Callable[..., Any]) -
                 "params)).",
             )
         shifted = np.concatenate([h0[:, None], expected[:, :-1]], axis=1)
-        if matches(got, shifted):
+        if matches(got, shifted, rtol, atol):
             fail(
                 ex,
                 "off by one in time: you returned h_0 … h_{T-1}. Store the state after each "
                 "step, so that hs[:, t] is the state that has read xs[:, t].",
             )
-        expect_close(ex, f"hs for T={T}, N={N}", got, expected)
-    passed(ex, "rnn_forward_batch_first matches rnnbook.scratch.rnn_forward on 2 random batches.")
+        expect_close(ex, f"hs for T={T}, N={N}", got, expected, rtol, atol)
+    passed(
+        ex,
+        "rnn_forward_batch_first matches rnnbook.scratch.rnn_forward on 3 random batches, "
+        "one of them a single sequence.",
+    )
 
 
 # --------------------------------------------------------------------------- exercise 2.3
@@ -402,7 +479,9 @@ def check_activation_grads(
         ),
     ]
     for name, fn, expected, mistakes in cases:
-        got = call(ex, fn, z.copy(), hints=_ARRAY_HINTS)
+        given = z.copy()
+        got = call(ex, fn, given, hints=_ARRAY_HINTS)
+        _unchanged(ex, name, {"z": given}, {"z": z})
         expect_shape(ex, f"{name}(z)", np.asarray(got), z.shape)
         got = np.asarray(got, dtype=float)
         if np.allclose(got, expected, rtol=1e-6, atol=1e-9):
@@ -411,7 +490,15 @@ def check_activation_grads(
             if matches(got, candidate):
                 fail(ex, f"{name} {message}")
         expect_close(ex, f"{name}(z)", got, expected)
-    passed(ex, "all five derivatives match rnnbook.scratch.activations.")
+    kink = np.array([-1.0, 0.0, 1.0])
+    at_zero = np.asarray(call(ex, relu_grad, kink.copy(), hints=_ARRAY_HINTS), dtype=float)
+    if at_zero.shape == kink.shape and at_zero[1] != 0.0:
+        fail(
+            ex,
+            f"relu_grad(0) is {at_zero[1]:g}; the exercise fixes ReLU'(0) = 0 (the package and "
+            "torch use the same convention). Test z > 0, not z >= 0.",
+        )
+    passed(ex, "all five derivatives match rnnbook.scratch.activations, ReLU'(0) = 0 included.")
 
 
 # --------------------------------------------------------------------------- exercise 2.4
@@ -493,8 +580,10 @@ def check_parameter_counts(count_parameters: Callable[..., tuple[int, int]]) -> 
     ex = "2.5"
     for D, H, V, T in [(4, 3, 4, 5), (27, 64, 27, 50), (10, 7, 13, 500)]:
         got = call(ex, count_parameters, D, H, V, T)
-        if not (isinstance(got, tuple) and len(got) == 2):
+        if not (isinstance(got, tuple | list) and len(got) == 2):
             fail(ex, f"return a pair (shared, unrolled), got {got!r}.")
+        if not all(isinstance(v, int | np.integer) or float(v).is_integer() for v in got):
+            fail(ex, f"the counts should be whole numbers, got {list(got)!r}.")
         shared, unrolled = (int(v) for v in got)
         truth = _rnn_count(D, H, V)
         where = f"(D={D}, H={H}, V={V}, T={T})"
@@ -627,6 +716,208 @@ def check_augmented(
         a = h_prev @ W_hh.T + x @ W_xh.T + b_h  # the pre-activation of rnn_step_forward
         expect_close(ex, "augment(h_prev, x) @ W̃.T", stacked @ got.T, a)
     passed(ex, "augment(h_prev, x) @ W̃.T equals h_prev @ W_hh.T + x @ W_xh.T + b_h.")
+
+
+# --------------------------------------------------------------------------- exercise 2.7
+
+#: The one-unit RNN of exercise 2.7: h_t = tanh(w_hh h_{t-1} + w_xh x_t + b), h_0 = 0.
+HAND_RNN = {"w_xh": 1.0, "w_hh": -2.0, "b": 0.5, "h0": 0.0, "xs": (1.0, 1.0)}
+
+
+def _hand_run(
+    w_xh: float, w_hh: float, b: float, h0: float, xs: tuple[float, ...], f=np.tanh
+) -> tuple[float, float]:
+    h, states = h0, []
+    for x in xs:
+        h = float(f(w_hh * h + w_xh * x + b))
+        states.append(h)
+    return states[0], states[1]
+
+
+def check_hand_rnn(h1: Any, h2: Any) -> None:
+    """Check exercise 2.7 (pen and paper): the states h_1, h_2 of :data:`HAND_RNN`.
+
+    Answers are accepted to within 0.002, so three decimals suffice (h_2 computed from a
+    rounded h_1 included).
+    """
+    from rnnbook.scratch.activations import sigmoid
+
+    ex = "2.7"
+    for name, value in (("h1", h1), ("h2", h2)):
+        if value is None or isinstance(value, str):
+            fail(ex, f"{name} should be a number (three decimals are enough), got {value!r}.")
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            fail(ex, f"{name} should be a number, got {type(value).__name__}.")
+    got = (float(h1), float(h2))
+    p = HAND_RNN
+    right = _hand_run(**p)
+    if all(abs(g - r) <= 2e-3 for g, r in zip(got, right, strict=True)):
+        passed(
+            ex,
+            f"h_1 = {right[0]:.4f} and h_2 = {right[1]:.4f}: the same input x = 1 gives two "
+            "different states, because h_2 also reads h_1 through w_hh.",
+        )
+        return
+    w_xh, w_hh, b, h0, xs = p["w_xh"], p["w_hh"], p["b"], p["h0"], p["xs"]
+    a1 = w_xh * xs[0] + b
+    mistakes = [
+        (
+            _hand_run(**p, f=lambda a: a),
+            "no tanh: h_t is tanh of the pre-activation, not the pre-activation itself",
+        ),
+        ((right[0], right[0]), "h_2 = h_1: step 2 also adds w_hh h_1 = -2 h_1 to the sum"),
+        (
+            (right[0], float(np.tanh(w_hh * a1 + w_xh * xs[1] + b))),
+            "step 2 used the pre-activation 1.5 of step 1; it reads the state h_1 = tanh(1.5)",
+        ),
+        (
+            _hand_run(w_xh=w_hh, w_hh=w_xh, b=b, h0=h0, xs=xs),
+            "w_xh and w_hh are swapped: w_xh = 1 multiplies the input x_t, w_hh = -2 the "
+            "previous state h_{t-1}",
+        ),
+        (_hand_run(w_xh, w_hh, 0.0, h0, xs), "the bias b = 0.5 is missing inside the tanh"),
+        (_hand_run(**p, f=sigmoid), "that is the sigmoid; the recurrence squashes with tanh"),
+        (
+            (right[0], float(np.tanh(w_hh * right[0] + w_xh * xs[1]))),
+            "step 2 lost the bias: b = 0.5 is added at every step",
+        ),
+    ]
+    for candidate, message in mistakes:
+        if all(abs(g - c) <= 2e-3 for g, c in zip(got, candidate, strict=True)):
+            fail(ex, f"{message}.")
+    if abs(got[0] - right[0]) > 2e-3:
+        fail(
+            ex,
+            f"h1 = {got[0]:.4f} is not right: h_1 = tanh(w_hh h_0 + w_xh x_1 + b) with h_0 = 0.",
+        )
+    fail(
+        ex,
+        f"h1 is right, h2 = {got[1]:.4f} is not: h_2 = tanh(w_hh h_1 + w_xh x_2 + b), with your "
+        "h_1 inside.",
+    )
+
+
+# --------------------------------------------------------------------------- exercise 2.8
+
+#: The learning rates of exercise 2.8: the chapter's, and the one the reader tries.
+LEARNING_RATES = (0.05, 0.01)
+
+
+def _steps_to_spell(lr: float, seed: int, max_steps: int = 1000) -> int | None:
+    """Adam steps until the "hello" model of chapter 02 (H = 3) first predicts "ello".
+
+    The model starts from ``init_rnn_params(4, 3, rng=seed, output_size=4)``; the count is
+    the number of Adam steps (learning rate ``lr``) taken before the argmax of the scores
+    spells "ello", 0 if it does from the start, ``None`` if not within ``max_steps``.
+    """
+    from rnnbook.data.toy import hello_example
+    from rnnbook.scratch import (
+        Adam,
+        cross_entropy,
+        init_rnn_params,
+        output_backward,
+        output_forward,
+        rnn_backward,
+        rnn_forward,
+    )
+
+    vocab, inputs, targets = hello_example()
+    xs = vocab.one_hot(inputs)[:, None, :]
+    params = init_rnn_params(4, 3, rng=seed, output_size=4)
+    optimizer = Adam(params, lr=lr)
+    for k in range(max_steps + 1):
+        hs, cache = rnn_forward(xs, None, params)
+        logits, out_cache = output_forward(hs, params)
+        _, dlogits = cross_entropy(logits, targets[:, None])
+        if (logits[:, 0].argmax(-1) == targets).all():
+            return k
+        if k == max_steps:
+            return None
+        dhs, grads = output_backward(dlogits, out_cache)
+        grads.update(rnn_backward(dhs, cache)[2])
+        optimizer.step(grads)
+    return None
+
+
+def _span(values: list[float]) -> str:
+    lo, hi = min(values), max(values)
+    return f"{lo:.1f}" if f"{lo:.1f}" == f"{hi:.1f}" else f"{lo:.1f} to {hi:.1f}"
+
+
+def check_learning_rate(predicted: Any, run_seeds: Any, steps_fast: Any, steps_slow: Any) -> None:
+    """Check exercise 2.8 (experiment): steps to spell "ello" at lr 0.05 and at lr 0.01.
+
+    ``predicted`` is the reader's prediction (made before the run) of the mean number of
+    steps at lr = 0.01; ``run_seeds`` the seeds of the runs (at least three);
+    ``steps_fast`` and ``steps_slow`` the measured steps at lr = 0.05 and 0.01, one per
+    seed. The checker repeats each run (a fraction of a second) and compares.
+    """
+    ex = "2.8"
+    if predicted is None or isinstance(predicted, str):
+        fail(ex, "write your prediction (a number of steps) before you run the experiment.")
+    try:
+        run_seeds = [int(s) for s in run_seeds]
+    except (TypeError, ValueError):
+        fail(ex, f"run_seeds should be a list of integer seeds, got {run_seeds!r}.")
+    if len(run_seeds) < 3:
+        fail(ex, f"run over at least 3 seeds; got {len(run_seeds)}.")
+    measured = {}
+    for name, values in (("steps_fast", steps_fast), ("steps_slow", steps_slow)):
+        if isinstance(values, int | float | np.number):
+            fail(ex, f"{name} should hold one count per seed, got one number.")
+        try:
+            values = list(values)
+        except TypeError:
+            fail(ex, f"{name} should be a list of counts, one per seed, got {values!r}.")
+        if len(values) != len(run_seeds):
+            fail(ex, f"{name} has {len(values)} counts for {len(run_seeds)} seeds.")
+        measured[name] = values
+    fast, slow = LEARNING_RATES
+    truth = {
+        "steps_fast": [_steps_to_spell(fast, s) for s in run_seeds],
+        "steps_slow": [_steps_to_spell(slow, s) for s in run_seeds],
+    }
+    if (
+        measured["steps_fast"] == truth["steps_slow"]
+        and measured["steps_slow"] == truth["steps_fast"]
+    ):
+        fail(ex, f"the two lists are swapped: steps_fast is lr = {fast}, steps_slow lr = {slow}.")
+    if measured["steps_slow"] == measured["steps_fast"]:
+        fail(ex, f"steps_slow equals steps_fast: run the second list with lr = {slow}.")
+    for name, lr in (("steps_fast", fast), ("steps_slow", slow)):
+        got, want = measured[name], truth[name]
+        if got == want:
+            continue
+        if all(
+            g is not None and w is not None and g == w + 1 for g, w in zip(got, want, strict=True)
+        ):
+            fail(
+                ex,
+                f"{name} = {got} is one more than the runs give, {want}: count the Adam steps "
+                "taken before the first prediction that spells 'ello' (0 if the untrained "
+                "model already does).",
+            )
+        k = next(i for i, (g, w) in enumerate(zip(got, want, strict=True)) if g != w)
+        hint = ""
+        if name == "steps_slow" and got[k] == truth["steps_fast"][k]:
+            hint = f" That is the count at lr = {fast}: did the knob change?"
+        fail(
+            ex,
+            f"{name} for seed {run_seeds[k]} is {got[k]}, but the same run (lr = {lr}, "
+            f"init_rnn_params(4, 3, rng={run_seeds[k]}, output_size=4)) spells 'ello' after "
+            f"{want[k]} Adam steps.{hint}",
+        )
+    ratio = [s / max(f, 1) for f, s in zip(truth["steps_fast"], truth["steps_slow"], strict=True)]
+    mean_slow = float(np.mean(truth["steps_slow"]))
+    passed(
+        ex,
+        f"your runs reproduce: at lr = {slow} the model needs {mean_slow:.0f} steps on average "
+        f"(you predicted {float(predicted):.0f}), {_span(ratio)} times as many as at "
+        f"lr = {fast}. Adam moves each weight by about lr per step, so a "
+        "fifth of the step size needs several times as many steps.",
+    )
 
 
 __getattr__ = retired(

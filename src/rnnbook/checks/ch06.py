@@ -596,11 +596,12 @@ def _explain_backward(
 def check_lstm_cell_backward(lstm_cell_backward: Callable[..., tuple]) -> None:
     """Check exercise 6.3: ``lstm_cell_backward(dh, dc, c_prev, i, f, g, o, c)``.
 
-    All arrays are (N, H): dh = ∂E/∂h_t and dc = ∂E/∂c_t arriving from later steps, the
-    previous cell c_prev, the step's gates i, f, g, o and its new cell c. Returns
-    ``(da, dc_prev)``: da (N, 4H) = ∂E/∂a in the order [i, f, g, o] and
-    dc_prev (N, H) = ∂E/∂c_(t−1). The reference equations are confirmed against
-    :func:`rnnbook.scratch.lstm_step_backward` on steps of
+    All arrays are (N, H): dh = ∂E/∂h_t (the whole gradient at h_t) and dc, the gradient
+    that reaches c_t along the belt from step t + 1 (not yet ∂E/∂c_t: the path through h_t
+    is added inside the step), the previous cell c_prev, the step's gates i, f, g, o and its
+    new cell c. Returns ``(da, dc_prev)``: da (N, 4H) = ∂E/∂a in the order [i, f, g, o] and
+    dc_prev (N, H), the gradient the belt carries on to c_(t−1). The reference equations
+    are confirmed against :func:`rnnbook.scratch.lstm_step_backward` on steps of
     :func:`~rnnbook.scratch.lstm_step_forward`.
     """
     from rnnbook.scratch import lstm_step_backward, lstm_step_forward

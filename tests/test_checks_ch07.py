@@ -84,7 +84,7 @@ def test_gru_step_stub_is_reported():
 @pytest.mark.parametrize(
     ("wrong", "message"),
     [
-        (_gru_with(lecture=True), "h = z ⊙ n + (1 − z) ⊙ h_prev: this is the lecture's"),
+        (_gru_with(lecture=True), "h = z ⊙ n + (1 − z) ⊙ h_prev: this is the other convention"),
         (_gru_with(lecture=True), "both are the same model with z flipped"),
         (_gru_with(reset="before"), "applied before W_h (to h_prev, Cho et al.'s form) although"),
         (_gru_with(reset="after"), "applied after W_h (torch's form) although reset_after=False"),
@@ -299,3 +299,287 @@ def test_gru_parameter_count_stub_is_reported():
 )
 def test_gru_parameter_count_names_mistake(wrong, message):
     _expect(ch07.check_gru_parameter_count, wrong, message)
+
+
+# --------------------------------------------------------------------------- 7.6
+
+
+def _backward(dhs, xs, h0, W_x, W_h, b_x, b_h, mistake=""):
+    """A learner's GRU backward over a sequence (reset after the product), with ``mistake``."""
+    saved, h = [], h0
+    for x in xs:
+        x_r, x_z, x_n = np.split(x @ W_x.T + b_x, 3, axis=1)
+        g_r, g_z, g_n = np.split(h @ W_h.T + b_h, 3, axis=1)
+        if mistake == "reset before":
+            H = h.shape[1]
+            r = _sigmoid(x_r + g_r)
+            g_n = (r * h) @ W_h[2 * H :].T + b_h[2 * H :]
+            pre = (x_r + g_r, x_z + g_z, x_n + g_n)
+        else:
+            pre = (x_r + g_r, x_z + g_z, None)
+        r, z = _sigmoid(pre[0]), _sigmoid(pre[1])
+        n = np.tanh(x_n + g_n) if mistake == "reset before" else np.tanh(x_n + r * g_n)
+        saved.append((x, h, r, z, g_n, n, pre))
+        h = z * h + (1 - z) * n
+    dW_x, dW_h, db_x, db_h = (np.zeros_like(a) for a in (W_x, W_h, b_x, b_h))
+    dxs, dh_next = np.zeros_like(xs), np.zeros_like(h0)
+    H = h0.shape[1]
+    for t in reversed(range(len(xs))):
+        x, h_prev, r, z, g_n, n, pre = saved[t]
+        dh = dhs[t] + dh_next
+        keep, write = (1 - z, z) if mistake == "swap" else (z, 1 - z)
+        da = dh * write * (1 - n**2)
+        s_r, s_z = r * (1 - r), z * (1 - z)
+        if mistake == "sigma on pre":
+            s_r, s_z = pre[0] * (1 - pre[0]), pre[1] * (1 - pre[1])
+        da_z = dh * (h_prev - n) * s_z
+        if mistake == "reset before":
+            d_rh = da @ W_h[2 * H :]
+            da_r = d_rh * h_prev * s_r
+            d_in = np.concatenate([da_r, da_z, da], axis=1)
+            d_rec = np.concatenate([da_r, da_z, da], axis=1)
+            dW_h += np.concatenate([d_rec[:, : 2 * H].T @ h_prev, da.T @ (r * h_prev)])
+            dh_next = dh * z + d_rh * r + d_rec[:, : 2 * H] @ W_h[: 2 * H]
+        else:
+            da_r = 0 * da if mistake == "no r" else da * g_n * s_r
+            d_in = np.concatenate([da_r, da_z, da], axis=1)
+            d_rec = np.concatenate([da_r, da_z, da * r], axis=1)
+            dW_h += d_rec.T @ h_prev
+            dh_next = (0 if mistake == "no direct" else dh * keep) + d_rec @ W_h
+        dW_x += d_in.T @ x
+        db_x += d_in.sum(axis=0)
+        db_h += d_rec.sum(axis=0)
+        dxs[t] = d_in @ W_x
+    if mistake == "mutates":
+        dhs *= 1.0
+        dhs[0] += 0.0 * dhs[0] + 1e-3
+    return dxs, dh_next, {"W_x": dW_x, "W_h": dW_h, "b_x": db_x, "b_h": db_h}
+
+
+def _backward_with(mistake):
+    return lambda *args: _backward(*args, mistake=mistake)
+
+
+def test_gru_backward_accepts_a_right_answer(capsys):
+    ch07.check_gru_backward(_backward)
+    assert "✔ Exercise 7.6" in capsys.readouterr().out
+
+
+def test_gru_backward_reference_equals_the_package():
+    rng = np.random.default_rng(3)
+    params = ch07._random_gru_params(rng, 3, 4)
+    xs, h0, dhs = rng.normal(size=(5, 2, 3)), rng.normal(size=(2, 4)), rng.normal(size=(5, 2, 4))
+    ours = ch07._gru_backward_variant(dhs, xs, h0, params)
+    package = ch07._gru_package_grads(dhs, xs, h0, params)
+    for name in package:
+        np.testing.assert_allclose(ours[name], package[name], rtol=1e-12, atol=1e-12)
+
+
+def test_gru_backward_stub_is_reported():
+    _expect(ch07.check_gru_backward, _stub, "is not implemented yet")
+
+
+@pytest.mark.parametrize(
+    ("mistake", "message"),
+    [
+        ("no direct", "the direct path is missing"),
+        ("swap", "z and 1 − z are swapped in the backward pass"),
+        ("reset before", "gradients of the reset applied before the product"),
+        ("no r", "the path through the reset gate is missing"),
+        ("sigma on pre", "σ' is computed from the pre-activation"),
+        ("mutates", "gru_backward changed its input dhs in place"),
+    ],
+)
+def test_gru_backward_names_mistake(mistake, message):
+    _expect(ch07.check_gru_backward, _backward_with(mistake), message)
+
+
+def test_gru_backward_names_other_mistakes():
+    def no_carry(dhs, *rest):  # every step sees only its own dhs[t]
+        per_step = [_backward(dhs * (np.arange(len(dhs)) == t)[:, None, None], *rest)
+                    for t in range(len(dhs))]  # fmt: skip
+        dxs = sum(np.where((np.arange(len(dhs)) == t)[:, None, None], p[0], 0)
+                  for t, p in enumerate(per_step))  # fmt: skip
+        grads = {k: sum(p[2][k] for p in per_step) for k in per_step[0][2]}
+        return dxs, per_step[0][1], grads
+
+    _expect(ch07.check_gru_backward, no_carry, "is not carried back")
+    _expect(ch07.check_gru_backward, lambda *a: _backward(*a)[:2], "return the triple")
+    _expect(
+        ch07.check_gru_backward,
+        lambda *a: (*_backward(*a)[:2], list(_backward(*a)[2].values())),
+        "grads should be a dict with the keys",
+    )
+    _expect(
+        ch07.check_gru_backward,
+        lambda *a: (_backward(*a)[0][0], *_backward(*a)[1:]),
+        "dxs has shape (3, 2), expected (4, 3, 2)",
+    )
+
+    def wrong_b_h(*args):
+        dxs, dh0, grads = _backward(*args)
+        return dxs, dh0, {**grads, "b_h": grads["b_h"] * 0.9}
+
+    _expect(ch07.check_gru_backward, wrong_b_h, "db_h")
+
+
+def _grad_check(backward, *, step=1e-5, dtype=np.float64, skip=(), T=4):
+    """A learner's gradient check of ``backward`` by centred differences."""
+    from rnnbook.scratch import gru_forward
+
+    rng = np.random.default_rng(5)
+    N, D, H = 2, 3, 4
+    arrays = {
+        "xs": rng.normal(size=(T, N, D)),
+        "h0": rng.normal(size=(N, H)),
+        "W_x": rng.normal(size=(3 * H, D)),
+        "W_h": rng.normal(size=(3 * H, H)),
+        "b_x": rng.normal(size=3 * H),
+        "b_h": rng.normal(size=3 * H),
+    }
+    arrays = {k: v.astype(dtype) for k, v in arrays.items()}
+    dhs = rng.normal(size=(T, N, H)).astype(dtype)
+
+    def loss():
+        params = {k: arrays[k] for k in ("W_x", "W_h", "b_x", "b_h")}
+        return float((gru_forward(arrays["xs"], arrays["h0"], params)[0] * dhs).sum())
+
+    dxs, dh0, grads = backward(dhs, *(a.copy() for a in arrays.values()))
+    analytic = {"xs": dxs, "h0": dh0, **grads}
+    errors = {}
+    for name, a in arrays.items():
+        numeric = np.zeros_like(a)
+        for k in np.ndindex(a.shape):
+            if name in skip:
+                break
+            saved = a[k]
+            a[k] = saved + step
+            up = loss()
+            a[k] = saved - step
+            numeric[k] = (up - loss()) / (2 * step)
+            a[k] = saved
+        errors[name] = float(
+            np.linalg.norm(analytic[name] - numeric)
+            / (np.linalg.norm(analytic[name]) + np.linalg.norm(numeric) + 1e-300)
+        )
+        if name in skip:
+            errors[name] = 0.0
+    return errors
+
+
+def test_gru_gradient_check_accepts_a_right_answer(capsys):
+    ch07.check_gru_gradient_check(_grad_check)
+    assert "✔ Exercise 7.6 (gradient check)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (lambda b: _grad_check(b, step=1.0), "your check rejects a correct backward pass"),
+        (lambda b: _grad_check(b, dtype=np.float32), "your check rejects a correct backward"),
+        (
+            lambda b: _grad_check(b, T=1, skip=("h0",)),
+            "passes a backward pass that forgets the direct path",
+        ),
+        (lambda b: _grad_check(b, skip=("b_h",)), "misses a wrong gradient of b_h"),
+        (lambda b: {"xs": 0.0}, "return a dict of relative errors with the keys"),
+        (lambda b: [0.0] * 6, "return a dict of relative errors"),
+        (_stub, "is not implemented yet"),
+    ],
+)
+def test_gru_gradient_check_names_mistake(answer, message):
+    _expect(ch07.check_gru_gradient_check, answer, message)
+
+
+# --------------------------------------------------------------------------- 7.7
+
+
+def _budget(lstm, gru):
+    return lambda: ch07.check_equal_budget(lstm, gru)
+
+
+def test_equal_budget_accepts_right_answers(capsys):
+    ch07.check_equal_budget(82_944, 150)
+    ch07.check_equal_budget(82_944.0, np.int64(150))
+    assert capsys.readouterr().out.count("✔ Exercise 7.7") == 2
+
+
+@pytest.mark.parametrize(
+    ("lstm", "gru", "message"),
+    [
+        (82_432, 150, "one bias vector is counted"),
+        (81_920, 150, "the biases are left out"),
+        (4 * 128 * 160 + 8 * 32, 150, "4H entries each, not 4D"),
+        (3 * 128 * 160 + 6 * 128, 150, "that is the GRU's count for H = 128"),
+        (82_945, 150, "lstm_count is 82945, expected 82944"),
+        (82_944, 151, "more than the LSTM's 82,944"),
+        (82_944, 160, "more than the LSTM's"),
+        (82_944, 148, "a GRU with H' = 149 still fits"),
+        (82_944, 150.5, "gru_hidden should be a whole number"),
+        (82_944, "150", "gru_hidden should be a number"),
+        (82_944, True, "gru_hidden should be a number"),
+    ],
+)
+def test_equal_budget_names_mistake(lstm, gru, message):
+    with pytest.raises(CheckFailed, match=re.escape(message)):
+        ch07.check_equal_budget(lstm, gru)
+
+
+def test_equal_budget_names_the_four_thirds_rule():
+    with pytest.raises(CheckFailed, match=re.escape("scaling H by 4/3")):
+        ch07.check_equal_budget(82_944, 171)
+
+
+# --------------------------------------------------------------------------- 7.8
+
+
+def _reach(b_z, run_seed, *, dtype=None, bias_hh=False, T=50):
+    import torch
+
+    torch.manual_seed(run_seed)
+    dtype = dtype or torch.float64
+    gru = torch.nn.GRU(4, 16, dtype=dtype)
+    with torch.no_grad():
+        gru.bias_ih_l0[16:32] = b_z
+        if not bias_hh:
+            gru.bias_hh_l0[16:32] = 0.0
+    x = torch.randn(T, 1, 4, dtype=dtype)
+    h0 = torch.zeros(1, 1, 16, dtype=dtype, requires_grad=True)
+    gru(x, h0)[1].sum().backward()
+    return h0.grad.norm().item()
+
+
+def _predicted():
+    return {b: 4.0 * _sigmoid(b) ** 50 for b in (0, 2, 4)}
+
+
+def _measured(fn=_reach):
+    return {b: [fn(b, s) for s in (0, 1, 2)] for b in (0, 2, 4)}
+
+
+def test_update_gate_experiment_accepts_a_right_answer(capsys):
+    ch07.check_update_gate_experiment(_reach, _predicted(), _measured())
+    assert "✔ Exercise 7.8" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("fn", "predicted", "measured", "message"),
+    [
+        (lambda b, s: _reach(b, s, bias_hh=True), None, None, "the protocol gives"),
+        (lambda b, s: _reach(b, s, T=20), None, None, "the protocol gives"),
+        (lambda b, s: _reach(-b, s), None, None, "the protocol gives"),
+        (lambda b, s: None, None, None, "should return a finite number"),
+        (_reach, {b: _sigmoid(b) ** 50 for b in (0, 2, 4)}, None, "That is σ(b)^T"),
+        (_reach, {b: 1.0 for b in (0, 2, 4)}, None, "expected √H σ(b)^T"),
+        (_reach, {0: 1.0, 2: 1.0}, None, "predicted should be a dict with the keys 0, 2, 4"),
+        (_reach, None, {b: [_reach(b, 0)] * 3 for b in (0, 2, 4)}, "the same value 3 times"),
+        (_reach, None, {b: [_reach(b, 0)] for b in (0, 2, 4)}, "at least 3 runs"),
+        (_reach, None, {b: [1.0, 1.1, 1.2] for b in (0, 2, 4)}, "outside the range"),
+        (_stub, None, None, "is not implemented yet"),
+    ],
+)
+def test_update_gate_experiment_names_mistake(fn, predicted, measured, message):
+    predicted = _predicted() if predicted is None else predicted
+    measured = _measured() if measured is None else measured
+    with pytest.raises(CheckFailed, match=re.escape(message)):
+        ch07.check_update_gate_experiment(fn, predicted, measured)

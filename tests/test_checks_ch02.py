@@ -160,6 +160,26 @@ def _mutating_batch_first(xs, h0, p):
     return hs
 
 
+def test_batch_first_indexing_time_on_axis_0_is_explained():
+    def answer(xs, h0, p):
+        h, hs = h0, []
+        for t in range(xs.shape[1]):
+            h, _ = rnn_step_forward(xs[t], h, p)
+            hs.append(h)
+        return np.stack(hs, axis=1)
+
+    _expect(ch02.check_rnn_forward_batch_first, answer, "Time is axis 1: step t reads xs[:, t]")
+
+
+def test_batch_first_other_shape_errors_get_the_layout():
+    def answer(xs, h0, p):
+        return np.tanh(xs @ p["W_xh"] + h0[:, None] @ p["W_hh"].T)
+
+    with pytest.raises(CheckFailed) as info:
+        ch02.check_rnn_forward_batch_first(answer)
+    assert "The inputs had shapes xs (2, 5, 3) (N, T, D) and h0 (2, 4) (N, H)" in str(info.value)
+
+
 def test_batch_first_accepts_a_float32_answer(capsys):
     ch02.check_rnn_forward_batch_first(lambda xs, h0, p: _batch_first(xs, h0, p).astype("f4"))
     assert "✔ Exercise 2.2" in capsys.readouterr().out

@@ -9,30 +9,46 @@ exercise  checker                              mistakes it recognises
 2.1       :func:`check_rnn_step_columns`       the row layout's (N, H) result, b_h
                                                added along the examples axis (a
                                                ValueError, or wrong values when N = H),
+                                               the two products in different layouts,
                                                transposed or swapped weights, missing
                                                bias, bias after the tanh, sigmoid/ReLU/
-                                               no activation, a tuple returned
+                                               no activation, a tuple returned, inputs
+                                               overwritten; float32 answers accepted
 2.2       :func:`check_rnn_forward_batch_first`  the step's (h, cache) pair not
                                                unpacked, a loop over the examples
-                                               (axis 0), time-major (T, N, H) output, h
-                                               not carried forward, h_0..h_{T-1}, h_0
-                                               included, only the last state
+                                               (axis 0, ValueError or IndexError),
+                                               time-major (T, N, H) output, h not
+                                               carried forward, h_0..h_{T-1}, h_0
+                                               included, only the last state, a single
+                                               sequence squeezed to (T, H), a list of
+                                               states, inputs overwritten; float32
+                                               answers accepted
 2.3       :func:`check_activation_grads`       sign errors, σ(1 + σ), z(1 − z) from the
                                                pre-activation, 1 − tanh without the
-                                               square, ReLU' on the wrong side, wrong
-                                               leaky slope, ELU' without α or written
-                                               as α(e^z − 1), scalar code (`if z > 0`,
-                                               math.exp) run on arrays
+                                               square, ReLU' on the wrong side or 1 at
+                                               z = 0, wrong leaky slope, ELU' without α
+                                               or written as α(e^z − 1), scalar code
+                                               (`if z > 0`, math.exp) run on arrays, z
+                                               overwritten in place
 2.4       :func:`check_rnn_shapes`             weights written (in, out), batch-first
                                                sequences, logits of width H instead of V
 2.5       :func:`check_parameter_counts`       missing biases, W_hh counted as H·D, the
                                                shared count multiplied by T, the
                                                unrolled count not multiplied by T,
-                                               output layer left out
+                                               output layer left out (a tuple or a list
+                                               is a pair)
 2.6       :func:`check_augmented`              blocks out of order, the bias column
                                                missing or first, W̃ transposed, b_h not
                                                made a column (ValueError), the constant
                                                1 missing, first or 0 in augment
+2.7       :func:`check_hand_rnn`               (pen and paper) no tanh, no recurrence,
+                                               the pre-activation carried instead of
+                                               the state, swapped weights, the bias
+                                               missing at one or both steps, sigmoid
+2.8       :func:`check_learning_rate`          (experiment; the checker repeats the
+                                               runs) lists swapped, the knob unchanged,
+                                               counts off by one, too few seeds, no
+                                               prediction
 ========  ===================================  ========================================
 
 Exercises 2.1, 2.2 and 2.6 ask for a variant of what the chapter shows (the column
@@ -289,7 +305,19 @@ def check_rnn_forward_batch_first(rnn_forward_batch_first: Callable[..., Any]) -
             "xs[:, t], shape (N, D).",
             message=rf"\({T},\s*\d+\)",
         )
-        hints = [examples, Hint((TypeError, ValueError), _not_unpacked)]
+        time_axis = Hint(
+            IndexError,
+            "xs[t] indexes axis 0, which in this layout holds the N examples, so t runs out "
+            "of examples before it runs out of steps. Time is axis 1: step t reads xs[:, t], "
+            "shape (N, D), for t in range(xs.shape[1]).",
+            message="out of bounds for axis 0",
+        )
+        layout = Hint(
+            ValueError,
+            f"The inputs had shapes xs {xs.shape} (N, T, D) and h0 {h0.shape} (N, H): step t "
+            "reads xs[:, t] of shape (N, D) and the state stays (N, H) throughout.",
+        )
+        hints = [examples, Hint((TypeError, ValueError), _not_unpacked), time_axis, layout]
         given = {"xs": xs.copy(), "h0": h0.copy(), "params": dict(params)}
         original = {"xs": xs, "h0": h0, "params": {k: v.copy() for k, v in params.items()}}
         got = call(ex, rnn_forward_batch_first, *given.values(), hints=hints)

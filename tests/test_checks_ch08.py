@@ -260,3 +260,132 @@ def test_deep_rnn_parameter_count_mistakes_are_distinct():
 )
 def test_deep_rnn_parameter_count_names_mistake(wrong, message):
     _expect(ch08.check_deep_rnn_parameter_count, wrong, message)
+
+
+# --------------------------------------------------------------------------- 8.6
+
+
+def test_grid_paths_accepts_right_answer(capsys):
+    ch08.check_grid_paths(8, 21)
+    assert "✔ Exercise 8.6" in capsys.readouterr().out
+
+
+def test_grid_paths_accepts_whole_floats_and_numpy_ints(capsys):
+    ch08.check_grid_paths(8.0, np.int64(21))
+    assert "✔ Exercise 8.6" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("states", "message"),
+    [
+        (9, "one state too many"),
+        (7, "one state too few"),
+        (10, "x_1 and ŷ_T are counted as well"),
+        (18, "that is every state of the grid"),
+        (6, "that is the length of one row"),
+        (11, "states_on_path = 11 for T = 6, L = 3"),
+    ],
+)
+def test_grid_paths_names_wrong_state_counts(states, message):
+    with pytest.raises(CheckFailed, match=re.escape(message)):
+        ch08.check_grid_paths(states, 21)
+
+
+@pytest.mark.parametrize(
+    ("paths", "message"),
+    [
+        (35, "C(T + L − 2, L) chooses L of the moves"),
+        (84, "C(T + L, L) counts paths in a grid"),
+        (28, "C(T + L − 1, L − 1) has one move too many"),
+        (56, "C(T + L − 1, L) counts one move too many"),
+        (128, "2^(T + L − 2) lets every move go either way"),
+        (18, "T·L is the number of states"),
+        (1, "there is more than one"),
+        (20, "number_of_paths = 20 for T = 6, L = 3"),
+    ],
+)
+def test_grid_paths_names_wrong_path_counts(paths, message):
+    with pytest.raises(CheckFailed, match=re.escape(message)):
+        ch08.check_grid_paths(8, paths)
+
+
+@pytest.mark.parametrize(
+    ("states", "paths", "message"),
+    [
+        ("8", 21, "states_on_path should be a whole number, received str"),
+        (8, 21.5, "number_of_paths should be a whole number, received 21.5"),
+        (True, 21, "states_on_path should be a whole number, received bool"),
+        (None, None, "received NoneType"),
+    ],
+)
+def test_grid_paths_rejects_answers_that_are_not_counts(states, paths, message):
+    with pytest.raises(CheckFailed, match=re.escape(message)):
+        ch08.check_grid_paths(states, paths)
+
+
+def test_grid_paths_does_not_state_the_expected_numbers_for_unknown_mistakes():
+    with pytest.raises(CheckFailed) as failure:
+        ch08.check_grid_paths(11, 21)
+    assert "expected 8" not in str(failure.value)
+
+
+# --------------------------------------------------------------------------- 8.7
+
+
+class _Data:
+    """A stand-in for ambiguous_name_sentences(...): only the arrays the checker fingerprints."""
+
+    def __init__(self):
+        self.x = np.arange(12).reshape(3, 4)
+        self.lengths = np.array([3, 2, 3, 1])
+        self.y = np.zeros((3, 4), dtype=np.int64)
+
+
+def _returns(value):
+    return lambda data, run_seed: value
+
+
+def test_right_to_left_accepts_a_reproducible_measurement(capsys):
+    ch08.check_right_to_left(_returns(1.0), _Data(), [1.0, 0.996, 1.0], [40, 41, 42])
+    assert "✔ Exercise 8.7" in capsys.readouterr().out
+
+
+def test_right_to_left_accepts_numpy_floats_and_float32(capsys):
+    values = [np.float32(0.99), np.float64(1.0), 0.98]
+    ch08.check_right_to_left(_returns(np.float32(0.99)), _Data(), values, [1, 2, 3])
+    assert "✔ Exercise 8.7" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("fn", "measured", "run_seeds", "message"),
+    [
+        (_returns(1.0), [1.0], [40], "measure at least three runs (seeds), received 1"),
+        (_returns(1.0), 1.0, [40], "measured should be a list of accuracies"),
+        (_returns(1.0), [1.0, 1.0, 1.0], [40, 41], "measured has 3 values but run_seeds 2"),
+        (_returns(100.0), [100.0, 99.6, 100.0], [1, 2, 3], "the values look like percentages"),
+        (_returns(1.0), [1.0, -0.5, 1.0], [1, 2, 3], "an accuracy lies in [0, 1]"),
+        (_returns(0.74), [1.0, 1.0, 1.0], [1, 2, 3], "measured[0] = 1, but rerunning"),
+        (_returns(0.738), [0.738, 0.741, 0.733], [1, 2, 3], "no better than a tagger reading"),
+        (_returns(0.02), [0.02, 0.03, 0.01], [1, 2, 3], "read at the wrong positions"),
+        (_returns("1.0x"), [1.0, 1.0, 1.0], [1, 2, 3], "should return a float, got '1.0x'"),
+        (_stub, [1.0, 1.0, 1.0], [1, 2, 3], "Exercise 8.7"),
+    ],
+)
+def test_right_to_left_names_each_mistake(fn, measured, run_seeds, message):
+    with pytest.raises(CheckFailed, match=re.escape(message)):
+        ch08.check_right_to_left(fn, _Data(), measured, run_seeds)
+
+
+def test_right_to_left_rejects_a_function_that_reverses_data_in_place():
+    def in_place(data, run_seed):
+        for n, length in enumerate(data.lengths):
+            data.x[:length, n] = data.x[:length, n][::-1].copy()
+        return 1.0
+
+    with pytest.raises(CheckFailed, match="changed data.x, data.lengths or data.y in place"):
+        ch08.check_right_to_left(in_place, _Data(), [1.0, 1.0, 1.0], [1, 2, 3])
+
+
+def test_right_to_left_prints_enough_digits_when_the_rerun_differs():
+    with pytest.raises(CheckFailed, match=r"measured\[0\] = 0\.95, but rerunning .* gives 0\.98"):
+        ch08.check_right_to_left(_returns(0.98), _Data(), [0.95, 1.0, 1.0], [1, 2, 3])

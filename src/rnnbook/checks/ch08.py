@@ -31,6 +31,18 @@ exercise  checker                                 mistakes it recognises
                                                   layer where torch has two, every layer's
                                                   input size D, only one layer counted, not
                                                   an int
+8.6       :func:`check_grid_paths`                the states on a path counted one too many
+                                                  or too few, with x_1 and ŷ_T, as every
+                                                  state (T·L) or as one row (T); the paths
+                                                  as C(T+L−2, L), C(T+L, L), C(T+L−1, L−1),
+                                                  C(T+L−1, L), 2^(T+L−2), T·L or 1; not a
+                                                  whole number
+8.7       :func:`check_right_to_left`             fewer than three runs, percentages, values
+                                                  outside [0, 1], a measurement that a rerun
+                                                  does not reproduce (no torch seed, a
+                                                  stale function), data modified in place,
+                                                  tags read at the wrong positions (below
+                                                  0.5), no better than left to right
 ========  ======================================  ===========================================
 
 The references are built with the package's own :func:`rnnbook.scratch.rnn_forward` (a tanh
@@ -52,6 +64,7 @@ import numpy as np
 from rnnbook.checks._feedback import (
     Hint,
     call,
+    distinct,
     expect_close,
     expect_shape,
     fail,
@@ -60,9 +73,12 @@ from rnnbook.checks._feedback import (
 )
 
 __all__ = [
+    "RIGHT_TO_LEFT_FLOOR",
     "check_bidirectional_outputs",
     "check_deep_rnn_parameter_count",
+    "check_grid_paths",
     "check_reverse_padded",
+    "check_right_to_left",
     "check_stacked_forward",
 ]
 
@@ -444,4 +460,221 @@ def check_deep_rnn_parameter_count(
         ex,
         "the counts match torch.nn.RNN for 1, 2 and 3 layers, one and two directions; for "
         f"D = 10, H = 4 a 2-layer bidirectional RNN has {_count(10, 4, 2, True)} parameters.",
+    )
+
+
+# --------------------------------------------------------------------------- exercise 8.6
+
+_GRID_T, _GRID_L = 6, 3  # the case the exercise asks for
+
+
+def _grid_states_mistakes(T: int, L: int) -> dict[int, str]:
+    """Wrong counts of the states on a path, each with its diagnosis."""
+    return {
+        T + L: (
+            "one state too many: a path from x_1 to ŷ_T enters the grid at h_1^(1) and leaves "
+            "it at h_T^(L), moving T − 1 steps right and L − 1 steps up, so it visits "
+            "1 + (T − 1) + (L − 1) = T + L − 1 states."
+        ),
+        T + L - 2: (
+            "one state too few: count the moves (T − 1 to the right, L − 1 up) and add the "
+            "state the path starts in, h_1^(1): T + L − 1 states."
+        ),
+        T + L + 1: (
+            "x_1 and ŷ_T are counted as well: they are the ends of the path, not hidden "
+            "states. Count only the states h_t^(ℓ) on it: T + L − 1."
+        ),
+        T * L: (
+            "that is every state of the grid (T·L): a single path visits only one state per "
+            "move, T − 1 moves right and L − 1 up, from h_1^(1): T + L − 1 states."
+        ),
+        T: (
+            "that is the length of one row: the path must also climb the L − 1 layers above "
+            "the first, one state per layer: T + L − 1 states."
+        ),
+    }
+
+
+def _grid_paths_mistakes(T: int, L: int) -> dict[int, str]:
+    """Wrong counts of the paths, each with its diagnosis."""
+    from math import comb
+
+    right, up = T - 1, L - 1
+    return {
+        comb(T + L - 2, L): (
+            "C(T + L − 2, L) chooses L of the moves to go up, but a path climbs only L − 1 "
+            "times (from layer 1 to layer L): choose which L − 1 of the T + L − 2 moves go "
+            "up, C(T + L − 2, L − 1)."
+        ),
+        comb(T + L, L): (
+            "C(T + L, L) counts paths in a grid one step and one layer too large: a path "
+            f"makes T − 1 = {right} moves right and L − 1 = {up} up, so choose the {up} "
+            f"upward moves among {right + up}: C(T + L − 2, L − 1)."
+        ),
+        comb(T + L - 1, L - 1): (
+            "C(T + L − 1, L − 1) has one move too many: the moves are T − 1 to the right "
+            "and L − 1 up, T + L − 2 in all; choose which L − 1 of them go up."
+        ),
+        comb(T + L - 1, L): (
+            "C(T + L − 1, L) counts one move too many and one climb too many: choose the "
+            "L − 1 upward moves among the T + L − 2 moves, C(T + L − 2, L − 1)."
+        ),
+        2 ** (T + L - 2): (
+            "2^(T + L − 2) lets every move go either way, but every path makes exactly "
+            "T − 1 moves right and L − 1 up; only the order is free: C(T + L − 2, L − 1)."
+        ),
+        T * L: (
+            "T·L is the number of states, not of paths: a path is an order of T − 1 moves "
+            "right and L − 1 up, and there are C(T + L − 2, L − 1) such orders."
+        ),
+        1: (
+            "there is more than one: the path may climb at any step, so every order of the "
+            "T − 1 moves right and L − 1 up is a path, C(T + L − 2, L − 1) of them."
+        ),
+    }
+
+
+def _as_count(ex: str, name: str, value) -> int:
+    """``value`` as an int, or a CheckFailed saying what was received instead."""
+    if isinstance(value, bool) or not isinstance(value, Integral | float | np.floating):
+        fail(ex, f"{name} should be a whole number, received {type(value).__name__} {value!r}.")
+    if not float(value).is_integer():
+        fail(ex, f"{name} should be a whole number, received {value!r}.")
+    return int(value)
+
+
+def check_grid_paths(states_on_path, number_of_paths) -> None:
+    """Check exercise 8.6: the paths from x_1 to ŷ_T in a deep RNN, T = 6 and L = 3.
+
+    Each path moves from a state to its right neighbour (the next step of the same layer)
+    or to the state above (the same step of the next layer). Every path from x_1 to ŷ_T
+    makes T − 1 moves right and L − 1 up from h_1^(1), so it visits T + L − 1 = 8 hidden
+    states, and there are C(T + L − 2, L − 1) = C(7, 2) = 21 such paths. Both answers are
+    whole numbers (an int, or a float such as 8.0).
+    """
+    from math import comb
+
+    ex = "8.6"
+    T, L = _GRID_T, _GRID_L
+    states = _as_count(ex, "states_on_path", states_on_path)
+    paths = _as_count(ex, "number_of_paths", number_of_paths)
+    expected_states, expected_paths = T + L - 1, comb(T + L - 2, L - 1)
+    if states != expected_states:
+        hint = _grid_states_mistakes(T, L).get(states, "")
+        fail(
+            ex,
+            f"states_on_path = {states} for T = {T}, L = {L} is not right: "
+            + (hint or "count the moves a path makes, then the states it visits."),
+        )
+    if paths != expected_paths:
+        hint = _grid_paths_mistakes(T, L).get(paths, "")
+        fail(
+            ex,
+            f"number_of_paths = {paths} for T = {T}, L = {L} is not right: "
+            + (hint or "a path is an order of T − 1 moves right and L − 1 moves up."),
+        )
+    passed(
+        ex,
+        f"a path from x_1 to ŷ_T visits T + L − 1 = {expected_states} states, and there are "
+        f"C(T + L − 2, L − 1) = {expected_paths} of them: depth adds one nonlinearity to "
+        "every path, and many more paths.",
+    )
+
+
+# --------------------------------------------------------------------------- exercise 8.7
+
+RIGHT_TO_LEFT_FLOOR = 0.95
+"""The least name accuracy a right-to-left tagger reaches (the reference: 1.000 in 6 runs)."""
+
+
+def _fingerprint(data) -> tuple[np.ndarray, ...]:
+    return tuple(np.array(a, copy=True) for a in (data.x, data.lengths, data.y))
+
+
+def check_right_to_left(
+    right_to_left_name_accuracy: Callable[..., float],
+    data,
+    measured,
+    run_seeds,
+) -> None:
+    """Check exercise 8.7: ``right_to_left_name_accuracy(data, run_seed) -> float``.
+
+    ``data`` is ``ambiguous_name_sentences(...)``; the function trains a unidirectional
+    tagger on every sentence reversed within its length and returns its accuracy on the
+    ambiguous name of the test sentences, a fraction in [0, 1]. ``measured`` holds its
+    value for each of ``run_seeds`` (at least three). The checker reruns the function on
+    the first seed and expects the same value (the run must be reproducible, so it must
+    seed torch itself and leave ``data`` unchanged), then expects every measured value to
+    be at least :data:`RIGHT_TO_LEFT_FLOOR`: read backwards, the tagger has read the whole
+    right context when it reaches the name.
+    """
+    ex = "8.7"
+    try:
+        values = [float(v) for v in measured]
+        run_seeds = list(run_seeds)
+    except (TypeError, ValueError):
+        fail(
+            ex,
+            f"measured should be a list of accuracies (floats), one per seed, received "
+            f"{type(measured).__name__} {measured!r}.",
+        )
+    if len(values) < 3:
+        fail(ex, f"measure at least three runs (seeds), received {len(values)} value(s).")
+    if len(run_seeds) != len(values):
+        fail(
+            ex,
+            f"measured has {len(values)} values but run_seeds {len(run_seeds)}: one "
+            "measurement per seed, in the same order.",
+        )
+    if any(1 < v <= 100 for v in values) and all(0 <= v <= 100 for v in values):
+        fail(
+            ex,
+            f"the values look like percentages ({values}): return the accuracy as a fraction "
+            "in [0, 1], e.g. 0.98 rather than 98.",
+        )
+    if not all(0 <= v <= 1 for v in values):
+        fail(ex, f"an accuracy lies in [0, 1], received {values}.")
+    before = _fingerprint(data)
+    again = call(ex, right_to_left_name_accuracy, data, run_seeds[0])
+    if any(not np.array_equal(a, b) for a, b in zip(before, _fingerprint(data), strict=True)):
+        fail(
+            ex,
+            "right_to_left_name_accuracy changed data.x, data.lengths or data.y in place: "
+            "reverse into new arrays (the reversal of exercise 8.3 returns a copy), so that "
+            "every later run reads the sentences the right way round.",
+        )
+    try:
+        again = float(again)
+    except (TypeError, ValueError):
+        fail(ex, f"right_to_left_name_accuracy should return a float, got {again!r}.")
+    if abs(again - values[0]) > 0.02:
+        a, b = distinct(values[0], again)
+        fail(
+            ex,
+            f"measured[0] = {a}, but rerunning right_to_left_name_accuracy(data, "
+            f"{run_seeds[0]}) gives {b}: measure with the function as it is now, and make a "
+            "run reproducible by calling torch.manual_seed(run_seed) before the model is "
+            "built.",
+        )
+    low = min(values)
+    if low < RIGHT_TO_LEFT_FLOOR:
+        if low < 0.5:
+            cause = (
+                "far below even a left-to-right tagger: the tags are probably read at the "
+                "wrong positions. Reverse the predicted tags back within each sentence's "
+                "length before reading the tag of the name, and reverse the training tags "
+                "y together with x."
+            )
+        else:
+            cause = (
+                "no better than a tagger reading left to right (about 0.74 here): check "
+                "that the tagger reads each sentence reversed within its own length, with "
+                "the padding left at the end, both in training and in testing."
+            )
+        fail(ex, f"the lowest of your runs scores {low:.3f} on the name; {cause}")
+    passed(
+        ex,
+        f"every run scores at least {low:.3f} on the name (rerun of seed {run_seeds[0]}: "
+        f"{again:.3f}): read backwards, the tagger has seen the whole right context when it "
+        "tags the name.",
     )

@@ -11,6 +11,8 @@ this module (no license restriction); the surnames in :func:`ner_sentences` come
   per-position).
 - :func:`sentiment_sentences` - negation and contrast, where a bag of words fails.
 - :func:`ner_sentences` - entity tags that only the right context decides (bidirectional).
+- :func:`ambiguous_name_sentences` - a name that is a person in one sentence and a place or
+  an organisation in another, decided by the words after it (chapter 08).
 - :func:`long_gap_sentences` - "I grew up in India ... I speak fluent Hindi": a long-term
   dependency whose length is a knob (chapter 05).
 """
@@ -469,3 +471,124 @@ def long_gap_sentences(n: int, gap: int, seed: int = 0) -> tuple[np.ndarray, np.
     ]
     x = np.array([vocab.encode(words) for words in sentences], dtype=np.int64).T
     return x, y.astype(np.int64), vocab
+
+
+# ---------------------------------------------------------------- names that are two entities
+AMBIGUOUS_NAMES: dict[str, tuple[str, ...]] = {
+    "Jordan": ("PER", "LOC"),
+    "Washington": ("PER", "LOC"),
+    "Georgia": ("PER", "LOC"),
+    "Victoria": ("PER", "LOC"),
+    "Austin": ("PER", "LOC"),
+    "Sydney": ("PER", "LOC"),
+    "Florence": ("PER", "LOC"),
+    "Paris": ("PER", "LOC"),
+    "Ford": ("PER", "ORG"),
+    "Dell": ("PER", "ORG"),
+    "Mercedes": ("PER", "ORG"),
+    "Amazon": ("ORG", "LOC"),
+}
+"""Each name of :func:`ambiguous_name_sentences` and the entity types it takes there."""
+
+_CITIES = ("Boston", "Berlin", "Chicago", "Madrid", "Tokyo", "Lagos", "Lima", "Oslo")
+"""Unambiguous places ({city} in a context); always LOC."""
+
+_NAME_CONTEXTS: dict[str, tuple[str, ...]] = {
+    "PER": (
+        "{last} scored the winning goal", "{last} won the election", "{last} wrote a new book",
+        "{last} was born in {city}", "scored the winning goal", "was a great president",
+        "wrote a new book", "was born in {city}", "smiled at the crowd", "is a famous singer",
+    ),
+    "LOC": (
+        "borders three countries", "is a beautiful place", "has a large airport",
+        "attracts many tourists", "was flooded after the storm", "is famous for its museums",
+        "is far from {city}", "has a mild climate",
+    ),
+    "ORG": (
+        "reported record profits", "hired many engineers", "announced a new product",
+        "opened a factory in {city}", "cut its prices", "shares fell sharply",
+    ),
+}  # fmt: skip
+"""The right contexts of each entity type: only they tell what the name before them is."""
+
+_NAME_PREFIXES = ("", "", "yesterday", "last year", "we heard that")
+"""Tag-neutral words before the name, so that it is not always the first word."""
+
+
+def ambiguous_name_sentences(
+    n: int = 3000, val_frac: float = 0.1, test_frac: float = 0.1, seed: int = 0
+) -> SequenceDataset:
+    """Sentences with a name that is a person in one and a place or an organisation in another.
+
+    Each sentence holds one of the :data:`AMBIGUOUS_NAMES`, after an optional tag-neutral
+    prefix, followed by a right context that alone decides its entity type: "Jordan scored
+    the winning goal" (Jordan: PER) vs "Jordan borders three countries" (LOC), "Ford Smith
+    won the election" (PER PER, one entity) vs "Ford reported record profits" (ORG), "Amazon
+    opened a factory in Berlin" (ORG ... LOC) vs "Amazon has a mild climate" (LOC). The type
+    is drawn uniformly among the name's two, and every context of that type is used with
+    every name, so the words up to and including the name carry no information about its
+    type: a left-to-right tagger can do no better on the name than its most frequent type,
+    a bidirectional one can be right every time. Surnames come from Faker's en_US list
+    (less the twelve names and the cities, so that each sentence holds one ambiguous name);
+    "{city}" is one of eight unambiguous cities (LOC). Tags are :data:`NER_TAGS` per word;
+    an entity is a maximal run of one type (a name and its surname form one PER entity).
+    Deduplicated. Unlike :func:`ner_sentences`, no common noun is tagged as an entity.
+
+    Returns a :class:`~rnnbook.data.SequenceDataset`: ``x`` int64 ``(T, N)`` word ids padded
+    with ``<pad>``; ``y`` int64 ``(T, N)`` tag ids into ``label_names = NER_TAGS``, padded
+    with ``IGNORE_INDEX``. ``vocab`` is built from the training split only (unseen surnames
+    encode to ``<unk>``).
+    """
+    if n < 10:
+        raise ValueError(f"need n >= 10 draws, got {n}")
+    rng = np.random.default_rng(seed)
+    surnames = [s for s in _surnames() if s not in AMBIGUOUS_NAMES and s not in _CITIES]
+    names = sorted(AMBIGUOUS_NAMES)
+    sentences: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for _ in range(n):
+        name = names[rng.integers(len(names))]
+        kind = AMBIGUOUS_NAMES[name][rng.integers(2)]
+        contexts = _NAME_CONTEXTS[kind]
+        prefix = _NAME_PREFIXES[rng.integers(len(_NAME_PREFIXES))]
+        toks = (prefix.split(" ") if prefix else []) + [name]
+        tags = ["O"] * (len(toks) - 1) + [kind]
+        for w in contexts[rng.integers(len(contexts))].split(" "):
+            if w == "{last}":
+                toks.append(surnames[rng.integers(len(surnames))])
+                tags.append("PER")
+            elif w == "{city}":
+                toks.append(_CITIES[rng.integers(len(_CITIES))])
+                tags.append("LOC")
+            else:
+                toks.append(w)
+                tags.append("O")
+        sentences.setdefault(tuple(toks), tuple(tags))
+    tokens = [list(t) for t in sentences]
+    y = [[NER_TAGS.index(t) for t in tags] for tags in sentences.values()]
+    return _word_dataset(tokens, y, NER_TAGS, val_frac, test_frac, seed)
+
+
+def digit_pair_sums(
+    n: int, T: int = 20, modulus: int = 10, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Random digits and, at every step, the sum of the last two digits modulo ``modulus``.
+
+    ``x[t, j]`` is drawn uniformly from ``0 … modulus - 1``; the target is
+    ``y[t, j] = (x[t, j] + x[t - 1, j]) % modulus`` for ``t >= 1`` and ``IGNORE_INDEX`` at
+    ``t = 0``, which has no previous digit. The task needs one step of memory and, at every
+    step, a function of two digits that no single linear read-out of either separates: a
+    per-step computation that stacked layers can share out (chapter 08). Guessing scores
+    ``1 / modulus``.
+
+    Returns ``x`` int64 ``(T, n)`` digit ids (the vocabulary is the digits themselves) and
+    ``y`` int64 ``(T, n)``.
+    """
+    if n < 1 or T < 2 or modulus < 2:
+        raise ValueError(
+            f"need n >= 1, T >= 2 and modulus >= 2, got n={n}, T={T}, modulus={modulus}"
+        )
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, modulus, size=(T, n))
+    y = np.full((T, n), IGNORE_INDEX, dtype=np.int64)
+    y[1:] = (x[1:] + x[:-1]) % modulus
+    return x.astype(np.int64), y

@@ -457,7 +457,7 @@ def test_lstm_backward_accepts_right_answer(capsys):
     assert "✔ Exercise 6.6" in capsys.readouterr().out
 
 
-def test_lstm_backward_accepts_the_package_and_float32(capsys):
+def test_lstm_backward_accepts_the_package(capsys):
     from rnnbook.scratch import lstm_backward
 
     ch06.check_lstm_backward(lstm_backward)

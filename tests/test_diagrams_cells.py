@@ -145,22 +145,89 @@ def test_gradient_paths_rejects_bad_n_steps(n):
         diagrams.draw_gradient_paths(n)
 
 
+def _linear_maps(ax) -> list[tuple[str, float, float]]:
+    """Text and centre of each white linear-map box with a yellow border, legend included."""
+    boxes = [
+        p
+        for p in ax.patches
+        if isinstance(p, FancyBboxPatch)
+        and to_hex(p.get_facecolor()) == cells.LINEAR_COLOR
+        and to_hex(p.get_edgecolor()) == cells.LINEAR_EDGE
+    ]
+    centres = [(b.get_x() + b.get_width() / 2, b.get_y() + b.get_height() / 2) for b in boxes]
+    by_pos = {(round(t.get_position()[0], 3), round(t.get_position()[1], 3)): t for t in ax.texts}
+    return [(by_pos[(round(x, 3), round(y, 3))].get_text(), x, y) for x, y in centres]
+
+
+def _reset_op(ax) -> tuple[float, float]:
+    """Centre of the reset ×: the pink × whose text sits left of the z_t label."""
+    z_x = next(t.get_position()[0] for t in ax.texts if t.get_text() == "$z_t$")
+    xs = [t.get_position() for t in ax.texts if t.get_text() == "×"]
+    return min((p for p in xs if p[0] < z_x), key=lambda p: p[0])
+
+
 def test_gru_cell_has_three_layers_and_the_book_symbols():
     fig = diagrams.draw_gru_cell()
     (ax,) = fig.get_axes()
-    assert _layers(ax) == ["σ", "σ", "tanh"]
+    assert _layers(ax) == ["σ", "σ", "tanh"]  # the W_hh map is not a layer
     assert _n_ops(ax) == 5 + 1  # ×r, ×z, 1−, ×(1−z), +, and the legend's sample
     labels = _labels(ax)
     for symbol in ("$x_t$", "$h_{t-1}$", "$h_t$", "$r_t$", "$z_t$", "$1 - z_t$"):
         assert symbol in labels
-    assert r"$\tilde h_t$" in labels and r"$r_t \odot h_{t-1}$" in labels
+    assert r"$\tilde h_t$" in labels
     assert "$c_t$" not in labels and "concatenate" in labels
     plt.close(fig)
 
 
+def test_gru_cell_default_puts_the_reset_after_the_product_as_the_book_does():
+    fig = diagrams.draw_gru_cell()
+    (ax,) = fig.get_axes()
+    labels = _labels(ax)
+    assert r"$r_t \odot (W_{hh} h_{t-1} + b_{hh})$" in labels
+    assert r"$r_t \odot h_{t-1}$" not in labels
+    assert "linear map\n(no activation)" in labels
+    maps = [m for m in _linear_maps(ax) if m[0]]  # the legend's sample box is empty
+    assert [m[0] for m in maps] == ["$W_{hh}$"]
+    assert len(_linear_maps(ax)) == 2  # the W_hh map and the legend's sample
+    # W_hh sits right above the reset ×, which r_t enters from below
+    (_, wx, wy), (mx, my) = maps[0], _reset_op(ax)
+    assert abs(wx - mx) < 1e-9 and wy > my
+    r_y = next(t.get_position()[1] for t in ax.texts if t.get_text() == "$r_t$")
+    assert r_y < my
+    plt.close(fig)
+
+
+def test_gru_cell_reset_before_is_cho_et_al_form():
+    fig = diagrams.draw_gru_cell(reset="before")
+    (ax,) = fig.get_axes()
+    labels = _labels(ax)
+    assert r"$r_t \odot h_{t-1}$" in labels
+    assert not any("W_{hh}" in t for t in labels)
+    assert _linear_maps(ax) == [] and "linear map\n(no activation)" not in labels
+    assert _layers(ax) == ["σ", "σ", "tanh"] and _n_ops(ax) == 5 + 1
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("highlight", cells.GRU_HIGHLIGHTS)
+def test_gru_reset_options_differ(highlight):
+    after = diagrams.draw_gru_cell(highlight, reset="after").axes[0]
+    before = diagrams.draw_gru_cell(highlight, reset="before").axes[0]
+    assert _colours(after) != _colours(before)
+    assert set(_labels(after)) != set(_labels(before))
+    assert len(after.patches) > len(before.patches)  # the W_hh box and its legend entry
+    plt.close("all")
+
+
+@pytest.mark.parametrize("bad", ["later", "After", "", None, 1])
+def test_gru_cell_rejects_unknown_reset(bad):
+    with pytest.raises(ValueError, match="reset must be one of \\('after', 'before'\\)"):
+        diagrams.draw_gru_cell(reset=bad)
+
+
+@pytest.mark.parametrize("reset", cells.GRU_RESETS)
 @pytest.mark.parametrize("path", ["reset", "update", "candidate"])
-def test_gru_highlight_greys_the_rest(path):
-    fig0, fig1 = diagrams.draw_gru_cell(), diagrams.draw_gru_cell(path)
+def test_gru_highlight_greys_the_rest(path, reset):
+    fig0, fig1 = diagrams.draw_gru_cell(reset=reset), diagrams.draw_gru_cell(path, reset=reset)
     base, high = _colours(fig0.axes[0]), _colours(fig1.axes[0])
     assert len(base) == len(high)
     assert sum(a != b for a, b in zip(base, high, strict=True)) > 5
@@ -191,6 +258,9 @@ def test_lstm_vs_gru_titles_match_the_drawings():
     # two states in the LSTM (c and h), one in the GRU (h)
     assert "$c_t$" in _labels(lstm) and "$h_t$" in _labels(lstm)
     assert not any("c_" in t for t in _labels(gru))
+    # the GRU is drawn as the book defines it: reset after the product with W_hh
+    assert [m[0] for m in _linear_maps(gru)] == ["$W_{hh}$"]
+    assert r"$r_t \odot (W_{hh} h_{t-1} + b_{hh})$" in _labels(gru)
     plt.close(fig)
 
 

@@ -4,6 +4,8 @@ The visual language follows colah's LSTM essay, drawn anew, and extends the one 
 :mod:`rnnbook.diagrams.wirings`:
 
 * a **yellow box** is a neural network layer (an affine map followed by σ or tanh),
+* a **white box with a yellow border** is a linear map alone (an affine map, no activation),
+  e.g. the GRU's :math:`W_{hh} h_{t-1} + b_{hh}` before the reset gate scales it,
 * a **pink circle** is a pointwise operation (×, +, tanh, 1−),
 * a **line with an arrow** carries a vector from one place to another,
 * two lines **merging** into one concatenate their vectors, e.g. :math:`[h_{t-1}, x_t]`,
@@ -21,7 +23,7 @@ draw_repeating_modules()          one tanh layer in the RNN against four layers 
 draw_lstm_cell(highlight, ax)     the LSTM cell with its legend, one path highlighted
 draw_lstm_walkthrough()           the cell, forget, input and output paths with their equations
 draw_gradient_paths(n_steps)      the gradient along the cell state against the hidden state
-draw_gru_cell(highlight, ax)      the GRU cell, one path highlighted
+draw_gru_cell(highlight, reset)   the GRU cell, one path highlighted, reset after or before
 draw_lstm_vs_gru()                the two cells side by side
 draw_reset_placement()            the GRU candidate with reset before or after the product
 """
@@ -39,6 +41,8 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from rnnbook.diagrams.wirings import EDGE_COLOR, HIDDEN_COLOR, INPUT_COLOR
 
 LAYER_COLOR = "#fbe08f"
+LINEAR_COLOR = "#ffffff"
+LINEAR_EDGE = "#d9a521"
 POINTWISE_COLOR = "#f5bfd3"
 CELL_COLOR = "#eeeeee"
 GREY_LINE = "#c9c9c9"
@@ -49,6 +53,7 @@ HIDDEN_PATH_COLOR = "#5e3c99"
 
 LSTM_HIGHLIGHTS = (None, "cell", "forget", "input", "output")
 GRU_HIGHLIGHTS = (None, "reset", "update", "candidate")
+GRU_RESETS = ("after", "before")
 
 _ALWAYS = None  # group marker: drawn in full colour whatever is highlighted
 _OP_R = 0.3  # radius of a pointwise operation
@@ -135,6 +140,12 @@ class _Pen:
         """A yellow neural network layer centred at (x, y)."""
         self._box(x, y, w, _LAYER_H, text, LAYER_COLOR, groups, rounding=0.06)
 
+    def linear(
+        self, x: float, y: float, text: str, groups: Iterable[str] | None = _ALWAYS, w: float = 1.0
+    ) -> None:
+        """A linear map (affine, no activation) centred at (x, y): white, yellow border."""
+        self._box(x, y, w, _LAYER_H, text, LINEAR_COLOR, groups, rounding=0.06, edge=LINEAR_EDGE)
+
     def tag(
         self,
         x: float,
@@ -147,9 +158,10 @@ class _Pen:
         """A vector entering or leaving the drawing, e.g. a red :math:`x_t` box."""
         self._box(x, y, w, 0.5, text, color, groups, rounding=0.1)
 
-    def _box(self, x, y, w, h, text, color, groups, rounding) -> None:
+    def _box(self, x, y, w, h, text, color, groups, rounding, edge=EDGE_COLOR) -> None:
         active = self.active(groups)
         strong = active and self.highlight is not None and groups is not None
+        thick = 1.6 if edge != EDGE_COLOR else 1.2  # a coloured border needs more weight
         cx, cy = self._p(x, y)
         self.ax.add_patch(
             FancyBboxPatch(
@@ -158,8 +170,8 @@ class _Pen:
                 h,
                 boxstyle=f"round,pad=0.02,rounding_size={rounding}",
                 facecolor=color if active else GREY_FILL,
-                edgecolor=EDGE_COLOR if active else GREY_LINE,
-                linewidth=2.2 if strong else 1.2,
+                edgecolor=edge if active else GREY_LINE,
+                linewidth=2.2 if strong else thick,
                 zorder=3,
             )
         )
@@ -284,12 +296,22 @@ def _lstm_inside(pen: _Pen, ends: bool = True, left: float = -0.6, right: float 
         pen.tag(1.0, -1.05, "$x_t$", INPUT_COLOR, _GATES)
 
 
-def _legend(ax: Axes, y: float, x0: float, x1: float, fontsize: float = 10) -> None:
-    """The legend strip: layer, pointwise operation, vector transfer, concatenate, copy."""
+def _legend(
+    ax: Axes, y: float, x0: float, x1: float, fontsize: float = 10, linear: bool = False
+) -> None:
+    """The legend strip: layer, (linear map,) pointwise operation, vector transfer,
+    concatenate, copy."""
     pen = _Pen(ax, fontsize=fontsize)
-    step = (x1 - x0) / 5
-    xs = [x0 + step * (k + 0.5) for k in range(5)]
-    ty = y - 0.7
+    names = ["neural network\nlayer", "pointwise\noperation", "vector\ntransfer"]
+    names += ["concatenate", "copy"]
+    if linear:
+        names.insert(1, "linear map\n(no activation)")
+    step = (x1 - x0) / len(names)
+    xs = [x0 + step * (k + 0.5) for k in range(len(names))]
+    for x, name in zip(xs, names, strict=True):
+        pen.label(x, y - 0.7, name, va="top", fontsize=fontsize)
+    if linear:
+        pen.linear(xs.pop(1), y, "", w=0.9)
     pen.layer(xs[0], y, "", w=0.9)
     pen.op(xs[1], y, "")
     pen.line([(xs[2] - 0.6, y), (xs[2] + 0.6, y)])
@@ -298,10 +320,6 @@ def _legend(ax: Axes, y: float, x0: float, x1: float, fontsize: float = 10) -> N
     pen.line([(xs[4] - 0.6, y), (xs[4] - 0.05, y), (xs[4] + 0.6, y + 0.3)])
     pen.line([(xs[4] - 0.05, y), (xs[4] + 0.6, y - 0.3)])
     pen.dot(xs[4] - 0.05, y)
-    names = ("neural network\nlayer", "pointwise\noperation", "vector\ntransfer")
-    names += ("concatenate", "copy")
-    for x, name in zip(xs, names, strict=True):
-        pen.label(x, ty, name, va="top", fontsize=fontsize)
 
 
 def _draw_cell(
@@ -310,15 +328,17 @@ def _draw_cell(
     ax: Axes | None,
     legend: bool,
     fontsize: float,
+    linear_legend: bool = False,
 ) -> Figure:
-    """Draw a cell with ``inside`` (spanning x in [0, 10]) and optionally the legend strip."""
+    """Draw a cell with ``inside`` (spanning x in [0, 10]) and optionally the legend strip
+    (with a linear-map entry if ``linear_legend``)."""
     if ax is None:
         fig, ax = plt.subplots(figsize=(8.5, 6.7 if legend else 5.3))
         fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99)
     inside(_Pen(ax, highlight, fontsize=fontsize))
     bottom = -1.45
     if legend:
-        _legend(ax, -2.3, -1.8, 11.8)
+        _legend(ax, -2.3, -1.8, 11.8, linear=linear_legend)
         bottom = -3.9
     _finish(ax, (-2.3, 12.0), (bottom, 7.3))
     return ax.figure
@@ -548,9 +568,17 @@ def draw_repeating_modules() -> Figure:
 _GRU_ALL = ("reset", "update", "candidate")
 
 
-def _gru_state_line(pen: _Pen) -> None:
-    """The state along the top: h_{t-1} -> × z_t -> + -> h_t, and its copies down."""
-    upd, both = ("update",), ("update", "candidate")
+_WHH_Y = 4.05  # height of the W_hh linear map when the reset acts after the product
+_WHH_W = 0.9
+
+
+def _gru_state_line(pen: _Pen, after: bool) -> None:
+    """The state along the top: h_{t-1} -> × z_t -> + -> h_t, and its copies down.
+
+    The copy of h_{t-1} for the candidate leaves the left side at the height of the W_hh
+    map (``after``) or of the reset × (before).
+    """
+    upd, both, rc = ("update",), ("update", "candidate"), ("reset", "candidate")
     pen.line([(-0.6, _C_Y), (0.5, _C_Y)], _GRU_ALL, arrow=False)
     pen.line([(0.5, _C_Y), (3.4 - _OP_R, _C_Y)], upd, arrow=False)
     pen.line([(3.4 + _OP_R, _C_Y), (7.5 - _OP_R, _C_Y)], upd, arrow=False)
@@ -560,15 +588,22 @@ def _gru_state_line(pen: _Pen) -> None:
     pen.dot(0.5, _C_Y, _GRU_ALL)
     pen.dot(9.3, _C_Y, both)
     pen.line([(9.3, _C_Y), (9.3, 6.55)], both)
-    # h_{t-1} copied down the left side: to the reset product and to the gates' input.
-    pen.line([(0.5, _C_Y), (0.5, 3.0)], _GRU_ALL, arrow=False)
-    pen.line([(0.5, 3.0), (0.5, _H_Y), (1.0, _H_Y)], ("reset", "update"), arrow=False)
-    pen.dot(0.5, 3.0, ("reset", "candidate"))
-    pen.line([(0.5, 3.0), (1.8 - _OP_R, 3.0)], ("reset", "candidate"))
+    # h_{t-1} copied down the left side: to the candidate's branch and to the gates' input.
+    fork = _WHH_Y if after else 3.0
+    pen.line([(0.5, _C_Y), (0.5, fork)], _GRU_ALL, arrow=False)
+    pen.line([(0.5, fork), (0.5, _H_Y), (1.0, _H_Y)], ("reset", "update"), arrow=False)
+    pen.dot(0.5, fork, rc)
+    if after:
+        # h_{t-1} -> W_hh h_{t-1} + b_hh, then down into the reset ×.
+        pen.line([(0.5, fork), (1.8 - _WHH_W / 2, fork)], rc)
+        pen.linear(1.8, fork, "$W_{hh}$", rc, w=_WHH_W)
+        pen.line([(1.8, fork - _LAYER_H / 2), (1.8, 3.0 + _OP_R)], rc)
+    else:
+        pen.line([(0.5, fork), (1.8 - _OP_R, fork)], rc)
 
 
 def _gru_gates(pen: _Pen) -> None:
-    """x_t joins h_{t-1}; σ layers for r_t and z_t; r_t ⊙ h_{t-1}; z_t and 1 − z_t."""
+    """x_t joins h_{t-1}; σ layers for r_t and z_t; the reset ×; z_t and 1 − z_t."""
     gates, rst, upd = ("reset", "update"), ("reset",), ("update",)
     pen.line([(1.0, -0.8), (1.0, 0.0)], _GRU_ALL, arrow=False)
     pen.line([(1.0, 0.0), (1.0, _H_Y)], gates, arrow=False)
@@ -592,11 +627,17 @@ def _gru_gates(pen: _Pen) -> None:
     pen.label(6.35, 4.5, "$1 - z_t$", upd, fontsize=pen.fontsize - 1)
 
 
-def _gru_candidate(pen: _Pen) -> None:
-    """The candidate: tanh of [r_t ⊙ h_{t-1}, x_t], weighted by 1 − z_t into the state."""
+def _gru_candidate(pen: _Pen, after: bool) -> None:
+    """The candidate: tanh over x_t and the reset share of the old state (r_t times
+    W_hh h_{t-1} + b_hh, or r_t ⊙ h_{t-1}), weighted by 1 − z_t into the state."""
     cand, both = ("candidate",), ("update", "candidate")
     pen.line([(1.8 + _OP_R, 3.0), (5.7, 3.0), (5.7, _LAYER_Y + _LAYER_H / 2)], ("reset", *cand))
-    pen.label(4.6, 3.3, r"$r_t \odot h_{t-1}$", ("reset", *cand), fontsize=pen.fontsize - 1)
+    if after:  # the long label starts right of the z_t line and ends before the h̃_t line
+        text = r"$r_t \odot (W_{hh} h_{t-1} + b_{hh})$"
+        pen.label(3.6, 3.32, text, ("reset", *cand), fontsize=pen.fontsize - 2, ha="left")
+    else:
+        text = r"$r_t \odot h_{t-1}$"
+        pen.label(4.6, 3.3, text, ("reset", *cand), fontsize=pen.fontsize - 1)
     pen.line([(1.0, 0.0), (6.2, 0.0), (6.2, _LAYER_Y - _LAYER_H / 2)], cand)
     pen.layer(6.0, _LAYER_Y, "tanh", cand, w=1.1)
     pen.line([(6.55, _LAYER_Y), (7.5, _LAYER_Y), (7.5, 4.2 - _OP_R)], cand)
@@ -605,13 +646,13 @@ def _gru_candidate(pen: _Pen) -> None:
     pen.line([(7.5, 4.2 + _OP_R), (7.5, _C_Y - _OP_R)], both)
 
 
-def _gru_inside(pen: _Pen) -> None:
+def _gru_inside(pen: _Pen, after: bool = True) -> None:
     """The inside of one GRU cell spanning x in [0, 10], with its entering and leaving
-    vectors labelled."""
+    vectors labelled; the reset gate acts after the product with W_hh if ``after``."""
     pen.frame(0, -0.3, 10, 6.0)
-    _gru_state_line(pen)
+    _gru_state_line(pen, after)
     _gru_gates(pen)
-    _gru_candidate(pen)
+    _gru_candidate(pen, after)
     both = ("update", "candidate")
     pen.tag(-1.35, _C_Y, "$h_{t-1}$", HIDDEN_COLOR, _GRU_ALL, w=1.25)
     pen.tag(11.1, _C_Y, "$h_t$", HIDDEN_COLOR, both)
@@ -623,6 +664,7 @@ def draw_gru_cell(
     highlight: str | None = None,
     ax: Axes | None = None,
     *,
+    reset: str = "after",
     legend: bool = True,
     fontsize: float = 11,
 ) -> Figure:
@@ -631,26 +673,43 @@ def draw_gru_cell(
     The single state runs along the top:
     :math:`h_t = z_t \\odot h_{t-1} + (1 - z_t) \\odot \\tilde h_t` (torch's convention:
     :math:`z_t` keeps the old state). Below it, :math:`[h_{t-1}, x_t]` feeds two σ layers
-    (:math:`r_t`, :math:`z_t`), and the tanh layer reads :math:`[r_t \\odot h_{t-1}, x_t]`
-    to give the candidate :math:`\\tilde h_t`.
+    (:math:`r_t`, :math:`z_t`), and the tanh layer gives the candidate :math:`\\tilde h_t`.
+
+    With ``reset="after"`` (the book's GRU, and torch's) a linear map, drawn as a white box
+    with a yellow border, computes :math:`W_{hh} h_{t-1} + b_{hh}`; the reset gate scales
+    that, and the tanh layer reads it with :math:`x_t`:
+    :math:`\\tilde h_t = \\tanh(W_{xh} x_t + b_{xh} + r_t \\odot (W_{hh} h_{t-1} + b_{hh}))`.
+    The legend then has an entry for the linear map.
+    With ``reset="before"`` (Cho et al. 2014, colah's essay) the reset gate scales
+    :math:`h_{t-1}` itself and the tanh layer reads :math:`[r_t \\odot h_{t-1}, x_t]`.
 
     Parameters
     ----------
     highlight : None, "reset", "update" or "candidate": draw that path thick and in colour,
         and grey the rest.
     ax : draw on this axes instead of a new figure.
+    reset : "after" or "before": where the reset gate acts, relative to the product with
+        :math:`W_{hh}`.
     legend : add the legend strip under the cell.
     fontsize : size of the symbols (use about 10 when two cells share the book's width).
     """
     _check_highlight(highlight, GRU_HIGHLIGHTS)
-    return _draw_cell(_gru_inside, highlight, ax, legend, fontsize)
+    if not isinstance(reset, str) or reset not in GRU_RESETS:
+        raise ValueError(f"reset must be one of {GRU_RESETS}, got {reset!r}")
+    after = reset == "after"
+
+    def inside(pen: _Pen) -> None:
+        _gru_inside(pen, after)
+
+    return _draw_cell(inside, highlight, ax, legend, fontsize, linear_legend=after)
 
 
 def draw_lstm_vs_gru() -> Figure:
     """Draw the LSTM cell and the GRU cell side by side (two axes).
 
     The LSTM has four layers (σ, σ, tanh, σ) and two states (:math:`c_t`, :math:`h_t`); the
-    GRU three layers (σ, σ, tanh) and one state (:math:`h_t`).
+    GRU three layers (σ, σ, tanh) and one state (:math:`h_t`), its reset gate acting after
+    the product with :math:`W_{hh}` as in the book's equations (``draw_gru_cell``'s default).
     """
     fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 3.9))
     draw_lstm_cell(None, left, legend=False, fontsize=10)
@@ -683,7 +742,8 @@ _RESET_PANELS = (
 
 
 def _reset_panel(ax: Axes, after: bool) -> None:
-    """The candidate computation alone, with the reset × before or after the W_hh layer."""
+    """The candidate computation alone, with the reset × before or after the W_hh linear
+    map (white boxes: affine maps without activation; tanh is a pointwise op here)."""
     pen = _Pen(ax, fontsize=11)
     y, yx = 2.0, 0.4
     pen.tag(0.0, y, "$h_{t-1}$", HIDDEN_COLOR, w=1.15)
@@ -694,7 +754,7 @@ def _reset_panel(ax: Axes, after: bool) -> None:
     pen.op(x_mul, y, "×")
     pen.label(x_mul, y + 1.35, "$r_t$", va="bottom")
     pen.line([(x_mul, y + 1.3), (x_mul, y + _OP_R)])
-    pen.layer(x_w, y, w_text, w=w_width)
+    pen.linear(x_w, y, w_text, w=w_width)
     first, second = sorted([(x_mul, _OP_R), (x_w, w_width / 2)])
     pen.line([(0.6, y), (first[0] - first[1], y)])
     pen.line([(first[0] + first[1], y), (second[0] - second[1], y)])
@@ -702,7 +762,7 @@ def _reset_panel(ax: Axes, after: bool) -> None:
     note = "one product for\n$r_t$, $z_t$ and $\\tilde h_t$" if after else "waits for $r_t$"
     pen.label(x_w, y - 0.5, note, va="top", fontsize=9.5, color="#555555")
     xw_text = "$W_{xh}, b_{xh}$" if after else "$W_{xh}$"
-    pen.layer(2.5, yx, xw_text, w=w_width)
+    pen.linear(2.5, yx, xw_text, w=w_width)
     pen.line([(0.45, yx), (2.5 - w_width / 2, yx)])
     pen.line([(2.5 + w_width / 2, yx), (4.9, yx), (4.9, y - _OP_R)])
     pen.op(4.9, y, "+")

@@ -188,11 +188,25 @@ def test_lstm_step_shape_error_names_the_layout():
 # --------------------------------------------------------------------------- 6.3
 
 
-def _cell_backward(dh, dc, c_prev, i, f, g, o, c, *, path=True, forget=True,
+def _step_backward(dh, dc, x, h_prev, c_prev, W, b, *, path=True, forget=True,
                    d_sigmoid=lambda s: s * (1 - s), d_tanh=True, o_from_c=False,
-                   order="ifgo"):  # fmt: skip
+                   order="ifgo", split="hx", dW_layout="hx", db="sum", in_place=False,
+                   dtype=None):  # fmt: skip
+    """A reader's one-matrix backward step; the keywords make the plausible mistakes."""
+    if dtype is not None:
+        dh, dc, x, h_prev, c_prev, W, b = (
+            v.astype(dtype) for v in (dh, dc, x, h_prev, c_prev, W, b)
+        )
+    H, D = h_prev.shape[1], x.shape[1]
+    hx = np.concatenate([h_prev, x], axis=1)
+    i, f, g, o = _gates(hx @ W.T + b)
+    c = f * c_prev + i * g
     tanh_c = np.tanh(c)
-    dc_total = dc + dh * o * (1 - tanh_c**2) if path else dc
+    if in_place:
+        dc += dh * o * (1 - tanh_c**2)  # updates the caller's array
+        dc_total = dc
+    else:
+        dc_total = dc + dh * o * (1 - tanh_c**2) if path else dc
     grads = {
         "i": dc_total * g * d_sigmoid(i),
         "f": dc_total * c_prev * d_sigmoid(f),
@@ -200,67 +214,192 @@ def _cell_backward(dh, dc, c_prev, i, f, g, o, c, *, path=True, forget=True,
         "o": dh * (c if o_from_c else tanh_c) * d_sigmoid(o),
     }
     da = np.concatenate([grads[k] for k in order], axis=1)
-    return da, dc_total * f if forget else dc_total
+    dhx = da @ W
+    dx, dh_prev = {"hx": (dhx[:, H:], dhx[:, :H]), "swap": (dhx[:, :H], dhx[:, H:]),
+                   "x_first": (dhx[:, :D], dhx[:, D:])}[split]  # fmt: skip
+    dW = {
+        "hx": da.T @ hx,
+        "transposed": hx.T @ da,
+        "xh": da.T @ np.concatenate([x, h_prev], axis=1),
+    }[dW_layout]
+    db = {"sum": da.sum(axis=0), "none": da, "mean": da.mean(axis=0), "axis1": da.sum(axis=1)}[db]
+    return dx, dh_prev, dc_total * f if forget else dc_total, dW, db
 
 
-def _cell_backward_with(**mistake):
-    return lambda *args: _cell_backward(*args, **mistake)
+def _step_backward_with(**mistake):
+    return lambda *args: _step_backward(*args, **mistake)
 
 
-def _path_in_da_only(dh, dc, c_prev, i, f, g, o, c):
-    da, _ = _cell_backward(dh, dc, c_prev, i, f, g, o, c)
-    return da, dc * f
+def _path_in_da_only(dh, dc, x, h_prev, c_prev, W, b):
+    dx, dh_prev, _, dW, db = _step_backward(dh, dc, x, h_prev, c_prev, W, b)
+    f = _gates(np.concatenate([h_prev, x], axis=1) @ W.T + b)[1]
+    return dx, dh_prev, dc * f, dW, db
 
 
-def test_lstm_cell_backward_accepts_right_answer(capsys):
-    ch06.check_lstm_cell_backward(_cell_backward)
+def test_lstm_step_backward_accepts_right_answer(capsys):
+    ch06.check_lstm_step_backward(_step_backward)
+    out = capsys.readouterr().out
+    assert "✔ Exercise 6.3" in out
+    assert "float32" not in out
+
+
+def test_lstm_step_backward_accepts_the_package_split_into_blocks(capsys):
+    from rnnbook.scratch import lstm_step_backward, lstm_step_forward
+
+    def step_backward(dh, dc, x, h_prev, c_prev, W, b):
+        H = h_prev.shape[1]
+        params = {"W_h": W[:, :H], "W_x": W[:, H:], "b": b}
+        cache = lstm_step_forward(x, h_prev, c_prev, params)[2]
+        dx, dh_prev, dc_prev, grads = lstm_step_backward(dh, dc, cache)
+        return dx, dh_prev, dc_prev, np.hstack([grads["W_h"], grads["W_x"]]), grads["b"]
+
+    ch06.check_lstm_step_backward(step_backward)
     assert "✔ Exercise 6.3" in capsys.readouterr().out
 
 
-def test_lstm_cell_backward_stub_is_reported():
-    _expect(ch06.check_lstm_cell_backward, _stub, "is not implemented yet")
+def test_lstm_step_backward_accepts_float32_with_float32_tolerance(capsys):
+    ch06.check_lstm_step_backward(_step_backward_with(dtype=np.float32))
+    assert "a float32 answer, compared with float32's precision" in capsys.readouterr().out
+
+
+def test_lstm_step_backward_names_a_mistake_in_float32():
+    _expect(
+        ch06.check_lstm_step_backward,
+        _step_backward_with(dtype=np.float32, forget=False),
+        "dc_prev = dc_total: the old cell enters",
+    )
+
+
+def test_lstm_step_backward_float64_gets_no_float32_tolerance():
+    def answer(*args):
+        *rest, db = _step_backward(*args)
+        return (*rest, db * (1 + 1e-5))
+
+    _expect(ch06.check_lstm_step_backward, answer, "db (N=3, D=2, H=4) is wrong")
+
+
+def test_lstm_step_backward_stub_is_reported():
+    _expect(ch06.check_lstm_step_backward, _stub, "is not implemented yet")
 
 
 @pytest.mark.parametrize(
     ("wrong", "message"),
     [
-        (_cell_backward_with(path=False), "the path through h is missing"),
-        (_path_in_da_only, "the path through h is missing"),
-        (_cell_backward_with(forget=False), "dc_prev = dc_total: the old cell enters"),
-        (_cell_backward_with(d_sigmoid=lambda s: s * (1 + s)), "σ' is written σ(1 + σ)"),
-        (_cell_backward_with(d_sigmoid=lambda s: 1.0), "the derivative of σ is missing"),
-        (_cell_backward_with(d_tanh=False), "the derivative of tanh is missing in the g block"),
-        (_cell_backward_with(o_from_c=True), "the o block uses c instead of tanh c"),
-        (_cell_backward_with(order="figo"), "the blocks of da are stacked f, i, g, o"),
-        (_cell_backward_with(order="ifog"), "the blocks of da are stacked i, f, o, g"),
-        (
-            lambda *a: _cell_backward(*a)[::-1],
-            "position 0 holds dc_prev, position 1 holds da); return (da, dc_prev)",
+        pytest.param(
+            _step_backward_with(split="swap"),
+            "dx and dh_prev are swapped: W's first H columns act on h_prev",
+            id="split-swapped",
         ),
-        (lambda *a: _cell_backward(*a)[:1], "return the 2 arrays (da, dc_prev); got 1 values."),
-        (
-            lambda *a: (_cell_backward(*a)[0] * 1.01, _cell_backward(*a)[1]),
-            "da is wrong in the i block, columns 0:4, the input gate's (and in the other three)",
+        pytest.param(
+            lambda *a: (_step_backward(*a)[1], _step_backward(*a)[0], *_step_backward(*a)[2:]),
+            "dx and dh_prev are swapped",
+            id="return-order-swapped",
+        ),
+        pytest.param(
+            _step_backward_with(split="x_first"),
+            "dx and dh_prev are split from da @ W as if x came first",
+            id="split-x-first",
+        ),
+        pytest.param(
+            _step_backward_with(dW_layout="transposed"),
+            "dW is transposed: it has the shape of W, (4H, H + D)",
+            id="dW-transposed",
+        ),
+        pytest.param(
+            _step_backward_with(dW_layout="xh"),
+            "dW's columns are in the order [x, h_prev]",
+            id="dW-x-first",
+        ),
+        pytest.param(
+            _step_backward_with(db="none"),
+            "db is not summed over the batch",
+            id="db-not-summed",
+        ),
+        pytest.param(
+            _step_backward_with(db="mean"), "db is the mean of da over the batch", id="db-mean"
+        ),
+        pytest.param(
+            _step_backward_with(db="axis1"), "db is summed over the wrong axis", id="db-axis1"
+        ),
+        pytest.param(
+            _step_backward_with(forget=False),
+            "dc_prev = dc_total: the old cell enters",
+            id="dc-prev-without-f",
+        ),
+        pytest.param(
+            _step_backward_with(in_place=True),
+            "lstm_step_backward changed its argument dc in place",
+            id="input-mutated",
+        ),
+        pytest.param(
+            _step_backward_with(path=False), "the path through h is missing", id="no-h-path"
+        ),
+        pytest.param(_path_in_da_only, "the path through h is missing", id="no-h-path-in-dc"),
+        pytest.param(
+            _step_backward_with(d_sigmoid=lambda s: s * (1 + s)),
+            "σ' is written σ(1 + σ)",
+            id="sigmoid-prime-plus",
+        ),
+        pytest.param(
+            _step_backward_with(d_sigmoid=lambda s: 1.0),
+            "the derivative of σ is missing",
+            id="no-sigmoid-prime",
+        ),
+        pytest.param(
+            _step_backward_with(d_tanh=False),
+            "the derivative of tanh is missing in the g block",
+            id="no-tanh-prime",
+        ),
+        pytest.param(
+            _step_backward_with(o_from_c=True),
+            "the o block uses c instead of tanh c",
+            id="o-from-c",
+        ),
+        pytest.param(
+            _step_backward_with(order="figo"),
+            "the blocks of da are stacked f, i, g, o",
+            id="order-figo",
+        ),
+        pytest.param(
+            _step_backward_with(order="ifog"),
+            "the blocks of da are stacked i, f, o, g",
+            id="order-ifog",
+        ),
+        pytest.param(
+            lambda *a: _step_backward(*a)[:4],
+            "return the 5 arrays (dx, dh_prev, dc_prev, dW, db); got 4 values.",
+            id="four-values",
+        ),
+        pytest.param(
+            lambda dh, dc, x, h, c, W, b: _step_backward(dh, dc, x, h, c, W.T, b),
+            "The inputs had shapes dh (3, 4), dc (3, 4), x (3, 2)",
+            id="shape-error",
         ),
     ],
 )
-def test_lstm_cell_backward_names_mistake(wrong, message):
-    _expect(ch06.check_lstm_cell_backward, wrong, message)
+def test_lstm_step_backward_names_mistake(wrong, message):
+    _expect(ch06.check_lstm_step_backward, wrong, message)
 
 
-def _cell_backward_block(block, term):
-    """The right backward with the ``block`` gate's gradient replaced by ``term(v)``."""
+def _step_backward_block(block, term):
+    """The right step with the ``block`` gate's part of da replaced by ``term(v)``."""
 
-    def answer(dh, dc, c_prev, i, f, g, o, c):
-        da, dc_prev = _cell_backward(dh, dc, c_prev, i, f, g, o, c)
-        H = dh.shape[1]
-        k = "ifgo".index(block)
+    def answer(dh, dc, x, h_prev, c_prev, W, b):
+        H = h_prev.shape[1]
+        hx = np.concatenate([h_prev, x], axis=1)
+        i, f, g, o = _gates(hx @ W.T + b)
+        c = f * c_prev + i * g
         tanh_c = np.tanh(c)
+        total = dc + dh * o * (1 - tanh_c**2)
+        da = np.concatenate(
+            [total * g * i * (1 - i), total * c_prev * f * (1 - f), total * i * (1 - g**2),
+             dh * tanh_c * o * (1 - o)], axis=1)  # fmt: skip
         values = dict(dh=dh, dc=dc, c_prev=c_prev, i=i, f=f, g=g, o=o, c=c, tanh_c=tanh_c,
-                      total=dc + dh * o * (1 - tanh_c**2))  # fmt: skip
-        da = da.copy()
+                      total=total)  # fmt: skip
+        k = "ifgo".index(block)
         da[:, k * H : (k + 1) * H] = term(values)
-        return da, dc_prev
+        dhx = da @ W
+        return dhx[:, H:], dhx[:, :H], total * f, da.T @ hx, da.sum(axis=0)
 
     return answer
 
@@ -268,36 +407,41 @@ def _cell_backward_block(block, term):
 @pytest.mark.parametrize(
     ("block", "term", "message"),
     [
-        ("i", lambda v: v["dc"] * v["g"] * v["i"] * (1 - v["i"]), "in the i block, columns 0:4"),
-        ("i", lambda v: v["total"] * v["g"], "the derivative of σ is missing: σ'(a) = σ(1 − σ)"),
         ("i", lambda v: v["total"] * v["i"] * (1 - v["i"]), "the factor g is missing"),
         ("f", lambda v: v["total"] * v["c"] * v["f"] * (1 - v["f"]), "uses the new cell c"),
-        ("f", lambda v: v["dc"] * v["c_prev"] * v["f"] * (1 - v["f"]), "it uses dc where"),
         ("g", lambda v: v["total"] * v["i"] * v["g"] * (1 - v["g"]), "it uses σ' = g(1 − g)"),
-        ("g", lambda v: v["total"] * v["g"] * (1 - v["g"] ** 2), "has i: dg = dc_total ⊙ i"),
         ("o", lambda v: v["total"] * v["tanh_c"] * v["o"] * (1 - v["o"]), "only dh reaches"),
-        ("o", lambda v: v["dh"] * v["tanh_c"] * (1 - v["o"] ** 2), "it uses tanh' = 1 − o²"),
         (
             "o",
             lambda v: 2 * v["dh"] * v["tanh_c"] * v["o"] * (1 - v["o"]),
-            "da is wrong in the o block, columns 12:16, the output gate's (the i, f, g "
-            "blocks are right): at example 0, unit 0 (column 12)",
+            "dx, dh_prev, dW and db are wrong together, as a wrong da makes them (your dW = "
+            "da.T @ [h_prev, x] gives your da back). da is wrong in the o block, columns "
+            "12:16, the output gate's (the i, f, g blocks are right): at example 0, unit 0",
         ),
     ],
 )
-def test_lstm_cell_backward_names_the_gate_and_term(block, term, message):
-    _expect(ch06.check_lstm_cell_backward, _cell_backward_block(block, term), message)
+def test_lstm_step_backward_names_the_gate_and_term(block, term, message):
+    _expect(ch06.check_lstm_step_backward, _step_backward_block(block, term), message)
 
 
-def test_lstm_cell_backward_names_a_term_of_dc_total():
-    def answer(dh, dc, c_prev, i, f, g, o, c):
-        total = dc + dh * o * (1 - c**2)  # tanh' of the cell written with c, not tanh(c)
-        da = np.concatenate(
-            [total * g * i * (1 - i), total * c_prev * f * (1 - f), total * i * (1 - g**2),
-             dh * np.tanh(c) * o * (1 - o)], axis=1)  # fmt: skip
-        return da, total * f
+def test_lstm_step_backward_points_back_to_a_wrong_lstm_gates():
+    def lstm_gates(a):
+        return _gates(a, order="ifog")
 
-    _expect(ch06.check_lstm_cell_backward, answer, "tanh' at the cell is 1 − tanh²(c), not 1 − c²")
+    def lstm_step_backward(dh, dc, x, h_prev, c_prev, W, b):
+        lstm_gates(np.concatenate([h_prev, x], axis=1) @ W.T + b)
+        dx, dh_prev, dc_prev, dW, db = _step_backward(dh, dc, x, h_prev, c_prev, W, b)
+        return dx, dh_prev, dc_prev, dW, db * 0.5  # as if the wrong gates had been used
+
+    _expect(
+        ch06.check_lstm_step_backward,
+        lstm_step_backward,
+        "`lstm_step_backward` calls your `lstm_gates` from exercise 6.1, which is not right",
+    )
+
+
+def test_old_cell_backward_checker_says_how_to_fetch_the_new_exercise():
+    _expect(ch06.check_lstm_cell_backward, _step_backward, "make fresh EX=06")
 
 
 # --------------------------------------------------------------------------- 6.4
@@ -464,32 +608,54 @@ def test_lstm_backward_accepts_the_package(capsys):
     assert "✔ Exercise 6.6" in capsys.readouterr().out
 
 
-def test_lstm_backward_accepts_an_answer_built_on_the_step_of_6_3(capsys):
-    def lstm_cell_backward(dh, dc, c_prev, i, f, g, o, c):
-        total = dc + dh * o * (1 - np.tanh(c) ** 2)
-        da = np.concatenate(
-            [total * g * i * (1 - i), total * c_prev * f * (1 - f), total * i * (1 - g**2),
-             dh * np.tanh(c) * o * (1 - o)], axis=1)  # fmt: skip
-        return da, total * f
+def _lstm_backward_on_steps(lstm_step_backward, *, x_first=False):
+    """A reader's lstm_backward built on exercise 6.3's one-matrix ``lstm_step_backward``."""
 
     def lstm_backward(dhs, cache):
         p = cache.params
+        D, H = cache.xs.shape[2], cache.h0.shape[1]
+        W = np.concatenate([p["W_x"], p["W_h"]] if x_first else [p["W_h"], p["W_x"]], axis=1)
         grads = {k: np.zeros_like(v) for k, v in p.items()}
         dxs = np.zeros_like(cache.xs)
         dh_next, dc = np.zeros_like(cache.h0), np.zeros_like(cache.c0)
         for t in reversed(range(len(dhs))):
             c_prev = cache.c0 if t == 0 else cache.cs[t - 1]
             h_prev = cache.h0 if t == 0 else cache.hs[t - 1]
-            gates = (cache.i[t], cache.f[t], cache.g[t], cache.o[t])
-            da, dc = lstm_cell_backward(dhs[t] + dh_next, dc, c_prev, *gates, cache.cs[t])
-            grads["W_x"] += da.T @ cache.xs[t]
-            grads["W_h"] += da.T @ h_prev
-            grads["b"] += da.sum(axis=0)
-            dxs[t], dh_next = da @ p["W_x"], da @ p["W_h"]
+            dxs[t], dh_next, dc, dW, db = lstm_step_backward(
+                dhs[t] + dh_next, dc, cache.xs[t], h_prev, c_prev, W, p["b"]
+            )
+            grads["W_h"] += dW[:, D:] if x_first else dW[:, :H]
+            grads["W_x"] += dW[:, :D] if x_first else dW[:, H:]
+            grads["b"] += db
         return dxs, dh_next, dc, grads
 
-    ch06.check_lstm_backward(lstm_backward)
+    return lstm_backward
+
+
+def test_lstm_backward_accepts_an_answer_built_on_the_step_of_6_3(capsys):
+    def lstm_step_backward(dh, dc, x, h_prev, c_prev, W, b):
+        return _step_backward(dh, dc, x, h_prev, c_prev, W, b)
+
+    ch06.check_lstm_backward(_lstm_backward_on_steps(lstm_step_backward))
     assert "✔ Exercise 6.6" in capsys.readouterr().out
+
+
+def test_lstm_backward_names_the_one_matrix_built_x_first():
+    _expect(
+        ch06.check_lstm_backward,
+        _lstm_backward_on_steps(_step_backward, x_first=True),
+        "the one matrix is built [W_x, W_h]",
+    )
+
+
+def test_lstm_backward_names_dW_split_x_first():
+    def lstm_backward(dhs, cache):
+        dxs, dh0, dc0, grads = _lstm_backward_on_steps(_step_backward)(dhs, cache)
+        D = cache.xs.shape[2]
+        dW = np.concatenate([grads["W_h"], grads["W_x"]], axis=1)
+        return dxs, dh0, dc0, {"W_x": dW[:, :D], "W_h": dW[:, D:], "b": grads["b"]}
+
+    _expect(ch06.check_lstm_backward, lstm_backward, "the step's dW is split as if x came first")
 
 
 def test_lstm_backward_stub_is_reported():
@@ -530,25 +696,14 @@ def test_lstm_backward_names_a_mutated_cache():
     _expect(ch06.check_lstm_backward, answer, "changed its argument cache.cs in place")
 
 
-def test_lstm_backward_points_back_to_a_wrong_cell_backward():
-    def lstm_cell_backward(dh, dc, c_prev, i, f, g, o, c):
-        total = dc + dh * o * (1 - np.tanh(c) ** 2)
-        da = np.concatenate(
-            [total * g * i * (1 - i), total * c_prev * f * (1 - f), total * i * (1 - g**2),
-             dh * np.tanh(c) * o * (1 - o)], axis=1)  # fmt: skip
-        return da, total  # forgot f: 6.3's mistake
-
-    def lstm_backward(dhs, cache):
-        dc = np.zeros_like(cache.c0)
-        for t in reversed(range(len(dhs))):
-            gates = (cache.i[t], cache.f[t], cache.g[t], cache.o[t])
-            _, dc = lstm_cell_backward(dhs[t], dc, cache.cs[t], *gates, cache.cs[t])
-        return _seq_backward(dhs, cache, forget=False)
+def test_lstm_backward_points_back_to_a_wrong_step_backward():
+    def lstm_step_backward(dh, dc, x, h_prev, c_prev, W, b):
+        return _step_backward(dh, dc, x, h_prev, c_prev, W, b, forget=False)  # 6.3's mistake
 
     _expect(
         ch06.check_lstm_backward,
-        lstm_backward,
-        "`lstm_backward` calls your `lstm_cell_backward` from exercise 6.3, which is not right",
+        _lstm_backward_on_steps(lstm_step_backward),
+        "`lstm_backward` calls your `lstm_step_backward` from exercise 6.3, which is not right",
     )
 
 

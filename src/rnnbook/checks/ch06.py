@@ -24,19 +24,29 @@ exercise  checker                             mistakes it recognises
                                               (c, h) returned instead of (h, c), a
                                               shape error inside the function, a stub
                                               or wrong lstm_gates (sent back to 6.1)
-6.3       :func:`check_lstm_cell_backward`    the path through h missing from dc_total
-                                              (everywhere, or in dc_prev only), the
-                                              forget gate not applied to dc_prev, σ'
-                                              written σ(1 + σ) or left out, tanh'
-                                              missing in the g block, the o block from
-                                              c instead of tanh c, the blocks stacked
-                                              f, i, g, o or i, f, o, g, (dc_prev, da)
-                                              returned; otherwise the wrong gate block
-                                              by name and, within it, the wrong term
-                                              (dc for dc_total, o or tanh missing in
-                                              dc_total, c for c_prev, i and g mixed
-                                              up, σ' and tanh' mixed up, dc_total for
-                                              dh in the o block)
+6.3       :func:`check_lstm_step_backward`    dx and dh_prev swapped (the split of the
+                                              concatenated gradient da @ W, or the
+                                              return order), dx and dh_prev split as if
+                                              x came first, dW transposed (hx.T @ da),
+                                              dW's columns in the order [x, h_prev], db
+                                              not summed over the batch, averaged, or
+                                              summed over the gates, the inputs changed
+                                              in place; in the cell: the path through h
+                                              missing from dc_total (everywhere, or in
+                                              dc_prev only), the carried cell gradient
+                                              without f_t, σ' written σ(1 + σ) or left
+                                              out, tanh' missing in the g block, the o
+                                              block from c instead of tanh c, the blocks
+                                              stacked f, i, g, o or i, f, o, g;
+                                              otherwise, when dx, dh_prev, dW and db all
+                                              follow from one wrong da (read back from
+                                              dW), the wrong gate block by name and,
+                                              within it, the wrong term (dc for dc_total,
+                                              o or tanh missing in dc_total, c for c_prev,
+                                              i and g mixed up, σ' and tanh' mixed up,
+                                              dc_total for dh in the o block); a float32
+                                              answer is compared with float32's precision;
+                                              a wrong lstm_gates (sent back to 6.1)
 6.4       :func:`check_largest_hidden_size`   the largest H for a count without the
                                               factor 4, with the other number of
                                               biases, with W_hh as 4H·D, without
@@ -49,8 +59,10 @@ exercise  checker                             mistakes it recognises
                                               o or i, f, o, g, weight gradients assigned
                                               (=) instead of accumulated (+=), h_t for
                                               h_(t−1) in dW_h, c_t for c_(t−1), inputs or
-                                              cache changed in place, a wrong
-                                              lstm_cell_backward (sent back to 6.3)
+                                              cache changed in place; built on 6.3's
+                                              step: the one matrix built [W_x, W_h],
+                                              its dW split as if x came first, a wrong
+                                              lstm_step_backward (sent back to 6.3)
 6.7       :func:`check_belt_gradient`         f^44 or f^46, o or tanh' missing, tanh'
                                               at c_0 or written 1 − c² or tanh, f^45 alone;
                                               for f_half the linear approximation, the
@@ -63,9 +75,9 @@ exercise  checker                             mistakes it recognises
 Exercise 6.8's measurement is checked against the range the same setup spans over 12 seeds
 (a factor 3 either side), not against one value: the reader's seed is their own.
 
-Exercises 6.2 and 6.4 ask for what the chapter does not show (the step with one matrix on
-[h_{t−1}, x_t], the inverse of the parameter count), so that no answer can be copied from
-the chapter.
+Exercises 6.2, 6.3 and 6.4 ask for what the chapter does not show (the step with one
+matrix on [h_{t−1}, x_t], its backward step, the inverse of the parameter count), so that
+no answer can be copied from the chapter.
 
 The references are the package's own :func:`rnnbook.scratch.lstm_step_forward` and
 :func:`~rnnbook.scratch.lstm_step_backward`; the parameter counts are confirmed against
@@ -82,16 +94,19 @@ from numbers import Integral
 import numpy as np
 
 from rnnbook.checks._feedback import (
+    Hint,
     blame_helper,
     call,
     call_with_shapes,
     check_outputs,
+    distinct,
     fail,
     first_difference,
     matches,
     outputs_match,
     passed,
     retired,
+    tolerance,
 )
 
 __all__ = [
@@ -99,10 +114,10 @@ __all__ = [
     "check_forget_bias_experiment",
     "check_gradient_check",
     "check_lstm_backward",
-    "check_lstm_cell_backward",
     "check_lstm_gates",
     "check_largest_hidden_size",
     "check_lstm_step",
+    "check_lstm_step_backward",
 ]
 
 _STEP_LAYOUT = (
@@ -552,18 +567,26 @@ def _term_mistakes(
 
 
 def _explain_backward(
-    dh: np.ndarray, dc: np.ndarray, c_prev: np.ndarray, gates: Arrays, c: np.ndarray
-) -> Callable[[str, np.ndarray, np.ndarray], str | None]:
-    """Describe a wrong da by its gate blocks, and a wrong block by its wrong term."""
+    dh: np.ndarray,
+    dc: np.ndarray,
+    c_prev: np.ndarray,
+    gates: Arrays,
+    c: np.ndarray,
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+) -> Callable[[np.ndarray, np.ndarray], str]:
+    """Describe a wrong da (N, 4H) by its gate blocks, and a wrong block by its wrong term."""
     H = dh.shape[1]
     terms = _term_mistakes(dh, dc, c_prev, gates, c)
 
-    def explain(name: str, got: np.ndarray, expected: np.ndarray) -> str | None:
-        if name != "da":
-            return None
+    def explain(got: np.ndarray, expected: np.ndarray) -> str:
         got, expected = got.astype(float), expected.astype(float)
         columns = {k: slice(n * H, (n + 1) * H) for n, k in enumerate(_GATES)}
-        wrong = [k for k in _GATES if not matches(got[:, columns[k]], expected[:, columns[k]])]
+        wrong = [
+            k
+            for k in _GATES
+            if not matches(got[:, columns[k]], expected[:, columns[k]], rtol, atol)
+        ]
         k = wrong[0]
         block = columns[k]
         where = (
@@ -577,64 +600,240 @@ def _explain_backward(
             plural = "s are" if len(right) > 1 else " is"
             others = f" (the {', '.join(right)} block{plural} right)"
         for message, candidate in terms[k]:
-            if matches(got[:, block], candidate):
+            if matches(got[:, block], candidate, rtol, atol):
                 return f"{where}{others}: {message}"
-        difference = first_difference(got[:, block], expected[:, block])
-        if difference is None:  # pragma: no cover - the block was found wrong above
-            return None
-        (row, unit), count = difference
+        (row, unit), count = first_difference(got[:, block], expected[:, block], rtol, atol)
+        want, have = distinct(expected[row, block.start + unit], got[row, block.start + unit])
         return (
             f"{where}{others}: at example {row}, unit {unit} (column {block.start + unit}) "
-            f"expected {expected[row, block.start + unit]:.6g}, got "
-            f"{got[row, block.start + unit]:.6g}; {count} of {got[:, block].size} entries of "
+            f"expected {want}, got {have}; {count} of {got[:, block].size} entries of "
             "the block differ."
         )
 
     return explain
 
 
-def check_lstm_cell_backward(lstm_cell_backward: Callable[..., tuple]) -> None:
-    """Check exercise 6.3: ``lstm_cell_backward(dh, dc, c_prev, i, f, g, o, c)``.
+_STEP_GRADS = ("dx", "dh_prev", "dc_prev", "dW", "db")
+"""The outputs of exercise 6.3's step, in the order it returns them."""
 
-    All arrays are (N, H): dh = ∂E/∂h_t (the whole gradient at h_t) and dc, the gradient
-    that reaches c_t along the belt from step t + 1 (not yet ∂E/∂c_t: the path through h_t
-    is added inside the step), the previous cell c_prev, the step's gates i, f, g, o and its
-    new cell c. Returns ``(da, dc_prev)``: da (N, 4H) = ∂E/∂a in the order [i, f, g, o] and
-    dc_prev (N, H), the gradient the belt carries on to c_(t−1). The reference equations
-    are confirmed against :func:`rnnbook.scratch.lstm_step_backward` on steps of
-    :func:`~rnnbook.scratch.lstm_step_forward`.
+_BACKWARD_LAYOUT = (
+    "Rows are examples: hx = np.concatenate([h_prev, x], axis=1) is (N, H + D) and W is "
+    "(4H, H + D), so a = hx @ W.T + b and da are (N, 4H); da @ W, the gradient at hx, is "
+    "(N, H + D) with h_prev's H columns first; dW = da.T @ hx has W's shape and db = "
+    "da.sum(axis=0) b's."
+)
+"""The reminder that follows a shape error inside the reader's backward step."""
+
+
+def _step_backward_reference(
+    dh: np.ndarray,
+    dc: np.ndarray,
+    x: np.ndarray,
+    h_prev: np.ndarray,
+    c_prev: np.ndarray,
+    W: np.ndarray,
+    b: np.ndarray,
+) -> Arrays:
+    """Exercise 6.3's outputs from the package, W (4H, H + D) split into W_h | W_x.
+
+    :func:`rnnbook.scratch.lstm_step_forward` and :func:`~rnnbook.scratch.lstm_step_backward`
+    run with W_h = W[:, :H] and W_x = W[:, H:]; dW = [dW_h, dW_x] side by side, (4H, H + D).
     """
     from rnnbook.scratch import lstm_step_backward, lstm_step_forward
 
+    H = h_prev.shape[1]
+    params = {"W_h": W[:, :H], "W_x": W[:, H:], "b": b}
+    cache = lstm_step_forward(x, h_prev, c_prev, params)[2]
+    dx, dh_prev, dc_prev, grads = lstm_step_backward(dh, dc, cache)
+    dW = np.concatenate([grads["W_h"], grads["W_x"]], axis=1)
+    return dict(zip(_STEP_GRADS, (dx, dh_prev, dc_prev, dW, grads["b"]), strict=True))
+
+
+def _through_matrix(da: np.ndarray, x: np.ndarray, h_prev: np.ndarray, W: np.ndarray) -> Arrays:
+    """dx, dh_prev, dW and db that a da (N, 4H) sends through a = [h_prev, x] Wᵀ + b."""
+    H = h_prev.shape[1]
+    dhx = da @ W
+    hx = np.concatenate([h_prev, x], axis=1)
+    return {"dx": dhx[:, H:], "dh_prev": dhx[:, :H], "dW": da.T @ hx, "db": da.sum(axis=0)}
+
+
+def _step_backward_mistakes(
+    dh: np.ndarray,
+    dc: np.ndarray,
+    x: np.ndarray,
+    h_prev: np.ndarray,
+    c_prev: np.ndarray,
+    W: np.ndarray,
+    gates: Arrays,
+    c: np.ndarray,
+) -> list[tuple[str, Arrays]]:
+    """Outputs of plausible wrong one-matrix backward steps, each with its diagnosis."""
+    D, H = x.shape[1], h_prev.shape[1]
+    da = _backward(dh, dc, c_prev, gates, c)["da"]
+    dhx = da @ W
+    hx, xh = np.concatenate([h_prev, x], axis=1), np.concatenate([x, h_prev], axis=1)
+    split = (
+        "W's first H columns act on h_prev (the state comes first in [h_prev, x], as in "
+        "exercise 6.2), so the gradient at the concatenation, da @ W, splits into dh_prev = "
+        "(da @ W)[:, :H] and dx = (da @ W)[:, H:]"
+    )
+    mistakes = [
+        (
+            f"dx and dh_prev are swapped: {split}. Return them in the order (dx, dh_prev, "
+            "dc_prev, dW, db).",
+            {"dx": dhx[:, :H], "dh_prev": dhx[:, H:]},
+        ),
+        (
+            f"dx and dh_prev are split from da @ W as if x came first in the concatenation: "
+            f"{split}.",
+            {"dx": dhx[:, :D], "dh_prev": dhx[:, D:]} if D != H else {},
+        ),
+        (
+            "dW is transposed: it has the shape of W, (4H, H + D), stored (out, in), so "
+            "dW = da.T @ hx, not hx.T @ da.",
+            {"dW": hx.T @ da},
+        ),
+        (
+            "dW's columns are in the order [x, h_prev]: W's first H columns act on h_prev, "
+            "so dW = da.T @ np.concatenate([h_prev, x], axis=1), the state first.",
+            {"dW": da.T @ xh},
+        ),
+        (
+            "db is not summed over the batch: every example adds the same b, so its gradient "
+            "is the sum of the rows of da, db = da.sum(axis=0), of shape (4H,).",
+            {"db": da},
+        ),
+        (
+            "db is the mean of da over the batch: the loss adds the examples' losses, so db "
+            "is their sum, da.sum(axis=0), like dW = da.T @ hx (no 1/N).",
+            {"db": da.mean(axis=0)},
+        ),
+        (
+            "db is summed over the wrong axis: da.sum(axis=1) adds the gates of one example; "
+            "b has one entry per gate unit, so sum over the examples, da.sum(axis=0).",
+            {"db": da.sum(axis=1)},
+        ),
+    ]
+    for message, cell in _backward_mistakes(dh, dc, c_prev, gates, c):
+        outputs = _through_matrix(cell["da"], x, h_prev, W) if "da" in cell else {}
+        if "dc_prev" in cell:
+            outputs["dc_prev"] = cell["dc_prev"]
+        mistakes.append((message, outputs))
+    return mistakes
+
+
+def _snap(
+    got: tuple, expected: Arrays, mistakes: list[tuple[str, Arrays]], rtol: float, atol: float
+) -> tuple:
+    """``got`` with each low-precision output that is right (or a named mistake's) made exact.
+
+    A float32 answer carries float32's rounding; :func:`check_outputs` compares in float64's
+    precision. An output that matches the reference (or one mistake's output) within
+    ``rtol``/``atol`` is replaced by it, so that only what is really wrong stays wrong.
+    """
+    snapped = []
+    for name, value in zip(expected, got, strict=True):
+        candidates = [expected[name], *(m[name] for _, m in mistakes if name in m)]
+        snapped.append(next((v for v in candidates if matches(value, v, rtol, atol)), value))
+    return tuple(snapped)
+
+
+def _explain_step(
+    got: Arrays,
+    expected_da: np.ndarray,
+    x: np.ndarray,
+    h_prev: np.ndarray,
+    W: np.ndarray,
+    explain_da: Callable[[np.ndarray, np.ndarray], str],
+    rtol: float,
+    atol: float,
+) -> Callable[[str, np.ndarray, np.ndarray], str | None]:
+    """Name a wrong da when the reader's dx, dh_prev, dW and db all follow from one da.
+
+    With N ≤ H + D and [h_prev, x] of full row rank, dW = daᵀ [h_prev, x] determines da:
+    da = (dW pinv([h_prev, x]))ᵀ. If that da also gives the reader's dx, dh_prev and db, the
+    matrix product is right and the mistake lies in da; its gate block and term are named.
+    """
+    hx = np.concatenate([h_prev, x], axis=1)
+
+    def explain(name: str, value: np.ndarray, expected: np.ndarray) -> str | None:
+        if name == "dc_prev" or np.shape(got["dW"]) != W.shape:
+            return None
+        da = (np.asarray(got["dW"], dtype=float) @ np.linalg.pinv(hx)).T
+        implied = _through_matrix(da, x, h_prev, W)
+        if not all(matches(got[k], implied[k], rtol, atol) for k in implied):
+            return None
+        return (
+            "dx, dh_prev, dW and db are wrong together, as a wrong da makes them (your dW "
+            f"= da.T @ [h_prev, x] gives your da back). {explain_da(da, expected_da)}"
+        )
+
+    return explain
+
+
+def check_lstm_step_backward(lstm_step_backward: Callable[..., tuple]) -> None:
+    """Check exercise 6.3: ``lstm_step_backward(dh, dc, x, h_prev, c_prev, W, b)``.
+
+    The backward step of exercise 6.2's one-matrix LSTM: a = [h_prev, x] Wᵀ + b with
+    W (4H, H + D) acting on the concatenation, state first; x (N, D), h_prev and c_prev
+    (N, H), b (4H,). dh (N, H) is the whole ∂E/∂h_t, dc (N, H) what reaches c_t along the
+    belt. Returns ``(dx, dh_prev, dc_prev, dW, db)`` of the shapes of x, h_prev, c_prev, W
+    and b. The reference is :func:`rnnbook.scratch.lstm_step_backward` in float64, with W
+    split into the package's blocks W_h = W[:, :H] and W_x = W[:, H:]; a float32 answer is
+    compared with float32's precision. The arguments must come back unchanged.
+    """
     ex = "6.3"
     rng = np.random.default_rng(2063)
+    single = False
     for N, D, H in [(3, 2, 4), (2, 5, 3)]:
         params = _random_params(rng, D, H)
+        W, b = np.concatenate([params["W_h"], params["W_x"]], axis=1), params["b"]
         x = rng.normal(size=(N, D))
         h_prev, c_prev = rng.uniform(-1.0, 1.0, size=(N, H)), rng.normal(size=(N, H))
-        _, c, cache = lstm_step_forward(x, h_prev, c_prev, params)
         dh, dc = rng.normal(size=(N, H)), rng.normal(size=(N, H))
-        gates = {k: getattr(cache, k) for k in _GATES}
-        expected = _backward(dh, dc, c_prev, gates, c)
-        # With N ≤ D + H + 1 these products of da determine it entry by entry.
-        da = expected["da"]
-        dx, dh_prev, dc_prev, grads = lstm_step_backward(dh, dc, cache)
-        confirmed = [
-            (da @ params["W_x"], dx),
-            (da @ params["W_h"], dh_prev),
-            (da.T @ x, grads["W_x"]),
-            (da.T @ h_prev, grads["W_h"]),
-            (da.sum(axis=0), grads["b"]),
-            (expected["dc_prev"], dc_prev),
-        ]
-        if not all(np.allclose(ours, theirs) for ours, theirs in confirmed):
+        expected = _step_backward_reference(dh, dc, x, h_prev, c_prev, W, b)
+        a = np.concatenate([h_prev, x], axis=1) @ W.T + b
+        gates = _gates(a)
+        c = gates["f"] * c_prev + gates["i"] * gates["g"]
+        cell = _backward(dh, dc, c_prev, gates, c)
+        ours = {**_through_matrix(cell["da"], x, h_prev, W), "dc_prev": cell["dc_prev"]}
+        if not all(np.allclose(ours[k], expected[k]) for k in _STEP_GRADS):
             raise RuntimeError("ch06: the reference backward disagrees with lstm_step_backward")
-        inputs = (dh, dc, c_prev, *gates.values(), c)
-        got = call(ex, lstm_cell_backward, *(v.copy() for v in inputs))
-        mistakes = _backward_mistakes(dh, dc, c_prev, gates, c)
-        explain = _explain_backward(dh, dc, c_prev, gates, c)
-        check_outputs(ex, got, expected, mistakes, f"(N={N}, H={H})", explain=explain)
-    passed(ex, "da and dc_prev match rnnbook.scratch.lstm_step_backward on 2 random steps.")
+        inputs = {"dh": dh, "dc": dc, "x": x, "h_prev": h_prev, "c_prev": c_prev, "W": W, "b": b}
+        given = {k: v.copy() for k, v in inputs.items()}
+        shapes = ", ".join(f"{k} {v.shape}" for k, v in inputs.items())
+        hint = Hint(ValueError, f"The inputs had shapes {shapes}. {_BACKWARD_LAYOUT}")
+        got = call(ex, lstm_step_backward, *given.values(), hints=[hint])
+        changed = [k for k in inputs if not np.array_equal(given[k], inputs[k])]
+        if changed:
+            fail(
+                ex,
+                f"lstm_step_backward changed its argument {changed[0]} in place: a backward "
+                "step must leave its inputs as it found them (lstm_backward in exercise 6.6 "
+                "reuses them). Compute new arrays, dc_total = dc + ..., instead of updating "
+                "an input with +=.",
+            )
+        mistakes = _step_backward_mistakes(dh, dc, x, h_prev, c_prev, W, gates, c)
+        if isinstance(got, tuple | list) and len(got) == len(_STEP_GRADS):
+            rtol, atol = max(tolerance(v) for v in got)
+            single = single or rtol > 1e-6
+            got = _snap(tuple(got), expected, mistakes, rtol, atol)
+            if not outputs_match(got, expected):
+                blame_helper(ex, lstm_step_backward, "lstm_gates", "6.1", check_lstm_gates)
+            named = dict(zip(_STEP_GRADS, got, strict=True))
+            explain_da = _explain_backward(dh, dc, c_prev, gates, c, rtol, atol)
+            explain = _explain_step(named, cell["da"], x, h_prev, W, explain_da, rtol, atol)
+        else:
+            explain = None
+        where = f"(N={N}, D={D}, H={H})"
+        check_outputs(ex, got, expected, mistakes, where, explain=explain)
+    precision = " (a float32 answer, compared with float32's precision)" if single else ""
+    passed(
+        ex,
+        "dx, dh_prev, dc_prev, dW and db match rnnbook.scratch.lstm_step_backward with W "
+        f"split into W_h = W[:, :H] and W_x = W[:, H:], on 2 random steps{precision}; the "
+        "inputs came back unchanged.",
+    )
 
 
 # --------------------------------------------------------------------------- exercise 6.4
@@ -847,8 +1046,34 @@ def _sequence_backward(
     return dict(zip(_GRAD_NAMES, values, strict=True))
 
 
+def _sequence_by_steps(dhs: np.ndarray, cache: object, *, x_first: bool = False) -> Arrays:
+    """BPTT built on exercise 6.3's one-matrix step, with W and its dW read state first.
+
+    x_first=True is the reader who takes the one matrix to be [W_x, W_h]: W is built with
+    W_x's columns first, and the step's dW is split back as dW_x = dW[:, :D], dW_h =
+    dW[:, D:]; the step itself still reads W's first H columns as the state's.
+    """
+    xs, h0, c0, hs, cs = cache.xs, cache.h0, cache.c0, cache.hs, cache.cs
+    p = cache.params
+    D, H = xs.shape[2], h0.shape[1]
+    W = np.concatenate([p["W_x"], p["W_h"]] if x_first else [p["W_h"], p["W_x"]], axis=1)
+    dxs, dW, db = np.zeros(xs.shape), np.zeros(W.shape), np.zeros(W.shape[0])
+    dh_next, dc_next = np.zeros(h0.shape), np.zeros(c0.shape)
+    for t in reversed(range(len(xs))):
+        h_prev, c_prev = (h0, c0) if t == 0 else (hs[t - 1], cs[t - 1])
+        step = _step_backward_reference(dhs[t] + dh_next, dc_next, xs[t], h_prev, c_prev, W, p["b"])
+        dxs[t], dh_next, dc_next = step["dx"], step["dh_prev"], step["dc_prev"]
+        dW, db = dW + step["dW"], db + step["db"]
+    dW_x, dW_h = (dW[:, :D], dW[:, D:]) if x_first else (dW[:, H:], dW[:, :H])
+    values = (dxs, dh_next, dc_next, dW_x, dW_h, db)
+    return dict(zip(_GRAD_NAMES, values, strict=True))
+
+
 def _sequence_mistakes(dhs: np.ndarray, cache: object) -> list[tuple[str, Arrays]]:
     """Outputs of plausible wrong loops over time, each with its diagnosis."""
+    right = _sequence_backward(dhs, cache)
+    dW = np.concatenate([right["dW_h"], right["dW_x"]], axis=1)  # the one matrix's gradient
+    D = cache.xs.shape[2]
     return [
         (
             "the cell gradient is not carried between steps: each step starts from dc = 0, "
@@ -896,6 +1121,18 @@ def _sequence_mistakes(dhs: np.ndarray, cache: object) -> list[tuple[str, Arrays
             "c_(t−1), with c0 at t = 0 (cs[t − 1] otherwise).",
             _sequence_backward(dhs, cache, c_now=True),
         ),
+        (
+            "the one matrix is built [W_x, W_h]: your lstm_step_backward from exercise 6.3 "
+            "reads W's first H columns as acting on h_prev, so W = np.concatenate([W_h, "
+            "W_x], axis=1), and its dW splits back into dW_h = dW[:, :H] and dW_x = "
+            "dW[:, H:].",
+            _sequence_by_steps(dhs, cache, x_first=True),
+        ),
+        (
+            "the step's dW is split as if x came first: W = [W_h, W_x] has the state's H "
+            "columns first, so dW_h = dW[:, :H] and dW_x = dW[:, H:].",
+            {"dW_x": dW[:, :D], "dW_h": dW[:, D:]},
+        ),
     ]
 
 
@@ -935,8 +1172,8 @@ def check_lstm_backward(lstm_backward: Callable[..., tuple]) -> None:
         dxs, dh0, dc0, grads = reference(dhs, cache)
         values = (dxs, dh0, dc0, grads["W_x"], grads["W_h"], grads["b"])
         expected = dict(zip(_GRAD_NAMES, values, strict=True))
-        ours = _sequence_backward(dhs, cache)
-        if not all(np.allclose(ours[k], expected[k]) for k in _GRAD_NAMES):
+        ours, by_steps = _sequence_backward(dhs, cache), _sequence_by_steps(dhs, cache)
+        if not all(np.allclose(v[k], expected[k]) for v in (ours, by_steps) for k in _GRAD_NAMES):
             raise RuntimeError("ch06: the reference loop disagrees with lstm_backward")
         dhs_given = dhs.copy()
         given = cache._replace(
@@ -966,7 +1203,7 @@ def check_lstm_backward(lstm_backward: Callable[..., tuple]) -> None:
             )
         flat = (*got[:3], got[3]["W_x"], got[3]["W_h"], got[3]["b"])
         if not outputs_match(flat, expected):
-            blame_helper(ex, lstm_backward, "lstm_cell_backward", "6.3", check_lstm_cell_backward)
+            blame_helper(ex, lstm_backward, "lstm_step_backward", "6.3", check_lstm_step_backward)
         check_outputs(ex, flat, expected, _sequence_mistakes(dhs, cache), f"(T={T}, N={N})")
     passed(
         ex,
@@ -1239,4 +1476,6 @@ def check_forget_bias_experiment(predicted: dict, measured: dict) -> None:
     )
 
 
-__getattr__ = retired({"check_lstm_parameter_count": "6.4"}, "06")
+__getattr__ = retired(
+    {"check_lstm_parameter_count": "6.4", "check_lstm_cell_backward": "6.3"}, "06"
+)

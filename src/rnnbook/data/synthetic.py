@@ -13,6 +13,8 @@ this module (no license restriction); the surnames in :func:`ner_sentences` come
 - :func:`ner_sentences` - entity tags that only the right context decides (bidirectional).
 - :func:`ambiguous_name_sentences` - a name that is a person in one sentence and a place or
   an organisation in another, decided by the words after it (chapter 08).
+- :func:`digit_pair_sums` - the sum of the last two digits at every step, a per-step
+  computation for comparing stacked layers (chapter 08).
 - :func:`long_gap_sentences` - "I grew up in India ... I speak fluent Hindi": a long-term
   dependency whose length is a knob (chapter 05).
 """

@@ -104,22 +104,21 @@ def test_ner_first_word_needs_right_context():
                for i in range(len(d)))  # fmt: skip
     first = Counter()
     for toks, i in zip(d.tokens, range(len(d)), strict=True):
-        pos = 1 if toks[0] == "the" else 0
-        first[(toks[pos], int(d.y[pos, i]))] += 1
+        first[(toks[0], int(d.y[0, i]))] += 1
     words = {w for w, _ in first}
-    assert {"Teddy", "Paris", "Apple", "bank"} <= words
+    assert {"Teddy", "Paris", "Apple"} <= words
     for w in words:  # every ambiguous word appears with two different tags
         assert sum(1 for (v, _) in first if v == w) == 2
-    # knowing only the word itself (left context) gets the tag right at most ~ majority rate
+    # knowing only the word itself (left context) gets the tag right at most at the majority
+    # rate; deduplication leaves more person readings (each has its own surname), so that
+    # rate is above one half, but far from certain
     majority = sum(max(c for (v, _), c in first.items() if v == w) for w in words)
-    assert majority / sum(first.values()) < 0.8
+    assert majority / sum(first.values()) < 0.85
     idx = {" ".join(t): i for i, t in enumerate(d.tokens)}
     teddy_bears = [s for s in idx if s.startswith("Teddy bears")]
     assert teddy_bears and all(d.y[0, idx[s]] == NER_TAGS.index("O") for s in teddy_bears)
-    river = [s for s in idx if s.startswith("the bank of the river")]
-    cash = [s for s in idx if s.startswith("the bank to withdraw cash")]
-    assert {int(d.y[1, idx[s]]) for s in river} == {NER_TAGS.index("LOC")}
-    assert {int(d.y[1, idx[s]]) for s in cash} == {NER_TAGS.index("ORG")}
+    # only names are tagged: no common noun (the lectures' "bank") is an entity
+    assert "bank" not in {w for t in d.tokens for w in t}
 
 
 def test_long_gap_sentences_label_is_the_country_far_back():

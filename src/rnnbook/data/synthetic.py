@@ -359,9 +359,6 @@ _AMBIGUOUS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 _ASIDES = ("", "according to the news", "as everyone knows", "this week", "once again")
 """Tag-neutral endings appended to the context, for variety."""
-_BANK = {"LOC": ("of the river was muddy", "of the river is steep", "of the lake was flooded"),
-         "ORG": ("to withdraw cash is closed", "to withdraw cash is open today",
-                 "lent me money")}  # fmt: skip
 
 
 def _aside(rng: np.random.Generator) -> list[str]:
@@ -383,12 +380,12 @@ def ner_sentences(
     Each sentence starts with an ambiguous word whose tag only the following words reveal:
     "Teddy <surname> was a great president" (PER PER O ...) vs "Teddy bears are on sale"
     (O O ...), "Paris is a beautiful city" (LOC) vs "Paris <surname> won the election" (PER),
-    "Apple announced a new phone" (ORG) vs "Apple pie is my favourite dessert" (O), and
-    "the bank of the river was muddy" (bank: LOC) vs "the bank to withdraw cash is closed"
-    (bank: ORG). Surnames are drawn from Faker's en_US list of 1,000; the lecture's "Teddy
-    Roosevelt" has this form but is not a sample, as Roosevelt is not on that list. A
-    left-to-right model cannot tag the ambiguous word better than chance; a bidirectional
-    one can. Deduplicated.
+    and "Apple announced a new phone" (ORG) vs "Apple pie is my favourite dessert" (O).
+    Only names are tagged: a common noun such as "bank" is no entity in any tagging scheme,
+    whichever sense the right context gives it. Surnames are drawn from Faker's en_US list
+    of 1,000; the lecture's "Teddy Roosevelt" has this form but is not a sample, as
+    Roosevelt is not on that list. A left-to-right model cannot tag the ambiguous word
+    better than chance; a bidirectional one can. Deduplicated.
 
     Returns a :class:`~rnnbook.data.SequenceDataset`: ``x`` int64 ``(T, N)`` word ids
     padded with ``<pad>``; ``y`` int64 ``(T, N)`` tag ids into ``label_names = NER_TAGS``,
@@ -402,23 +399,18 @@ def ner_sentences(
     words = sorted(_AMBIGUOUS)
     sentences: dict[tuple[str, ...], tuple[str, ...]] = {}
     for _ in range(n):
-        if rng.random() < 1 / (len(words) + 1):
-            tag = ("LOC", "ORG")[rng.integers(2)]
-            context = _BANK[tag][rng.integers(3)].split(" ") + _aside(rng)
-            toks, tags = ["the", "bank", *context], ["O", tag] + ["O"] * len(context)
-        else:
-            word = words[rng.integers(len(words))]
-            readings = _AMBIGUOUS[word]
-            tag = sorted(readings)[rng.integers(2)]
-            context = readings[tag][rng.integers(len(readings[tag]))].split(" ") + _aside(rng)
-            toks, tags = [word], [tag]
-            for w in context:
-                if w == "{last}":
-                    toks.append(surnames[rng.integers(len(surnames))])
-                    tags.append("PER")
-                else:
-                    toks.append(w)
-                    tags.append("O")
+        word = words[rng.integers(len(words))]
+        readings = _AMBIGUOUS[word]
+        tag = sorted(readings)[rng.integers(2)]
+        context = readings[tag][rng.integers(len(readings[tag]))].split(" ") + _aside(rng)
+        toks, tags = [word], [tag]
+        for w in context:
+            if w == "{last}":
+                toks.append(surnames[rng.integers(len(surnames))])
+                tags.append("PER")
+            else:
+                toks.append(w)
+                tags.append("O")
         sentences.setdefault(tuple(toks), tuple(tags))
     tokens = [list(t) for t in sentences]
     y = [[NER_TAGS.index(t) for t in tags] for tags in sentences.values()]

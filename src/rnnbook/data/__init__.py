@@ -28,12 +28,15 @@ from rnnbook.data.music import Melodies, load_bach_chorales
 from rnnbook.data.names import LANGUAGES, load_names, surnames_by_language
 from rnnbook.data.synthetic import (
     ADDING_BASELINE_MSE,
+    AMBIGUOUS_NAMES,
     GAP_PAIRS,
     LECTURE_SENTIMENT,
     NER_TAGS,
     adding_problem,
+    ambiguous_name_sentences,
     copy_task,
     copy_task_baseline,
+    digit_pair_sums,
     dna_genes,
     dna_motifs,
     gene_mask,
@@ -58,6 +61,7 @@ from rnnbook.data.vocab import BOS, EOS, PAD, SPECIALS, UNK, Vocab, tokenize
 
 __all__ = [
     "ADDING_BASELINE_MSE",
+    "AMBIGUOUS_NAMES",
     "BOS",
     "EOS",
     "HARRY_POTTER",
@@ -82,8 +86,10 @@ __all__ = [
     "char_corpus",
     "copy_task",
     "copy_task_baseline",
+    "ambiguous_name_sentences",
     "date_pairs",
     "detokenize",
+    "digit_pair_sums",
     "dna_genes",
     "dna_motifs",
     "encode_pairs",

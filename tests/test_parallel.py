@@ -1,4 +1,5 @@
 import os
+import sys
 
 import pytest
 import torch
@@ -16,6 +17,11 @@ def _train(seed: int) -> dict[str, torch.Tensor]:
         model(x)[0].pow(2).mean().backward()
         optimizer.step()
     return model.state_dict()
+
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="runs in parallel on Linux only"
+)
 
 
 def test_runs_in_workers_equal_the_plain_loop_bit_for_bit():
@@ -58,3 +64,8 @@ def test_an_error_in_a_run_is_raised_here():
 def test_bad_process_count():
     with pytest.raises(ValueError, match="processes >= 1"):
         worker_count(3, processes=0)
+
+
+def test_no_fork_off_linux(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert worker_count(4, processes=4) == 1

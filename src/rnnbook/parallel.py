@@ -12,7 +12,8 @@ that take the next item as soon as they are free. It falls back to the plain loo
   ``RNNBOOK_PROCESSES=1``), when there is one item or one core;
 * when a GPU is present: the runs then share the GPU one after the other (CUDA does not
   survive a fork);
-* inside a worker (no nested pools).
+* inside a worker (no nested pools);
+* off Linux: macOS and Windows have no safe ``fork`` for a process that has loaded torch.
 
 ``fn`` may be a lambda or a function defined in a notebook: the workers are forked, so they
 inherit it instead of receiving it pickled. What ``fn`` returns travels back pickled
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -50,7 +52,7 @@ def worker_count(n_items: int, processes: int | None = None) -> int:
         processes = int(os.environ.get("RNNBOOK_PROCESSES", _cores()))
     if processes < 1:
         raise ValueError(f"expected processes >= 1, received {processes}")
-    if _IN_WORKER or torch.cuda.is_available() or "fork" not in mp.get_all_start_methods():
+    if _IN_WORKER or torch.cuda.is_available() or not sys.platform.startswith("linux"):
         return 1
     return max(1, min(processes, n_items))
 

@@ -73,7 +73,7 @@ def test_bidirectional_has_two_chains_in_two_colours(n_steps):
     t = n_steps
     assert f"$\\overrightarrow{{h}}_{{{t}}}$" in labels
     assert f"$\\overleftarrow{{h}}_{{{t}}}$" in labels
-    assert f"$[\\overrightarrow{{h}}_{{{t}}}; \\overleftarrow{{h}}_{{{t}}}]$" in labels
+    assert f"$[\\overrightarrow{{h}}_{{{t}}}, \\overleftarrow{{h}}_{{{t}}}]$" in labels
     arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
     backward = [p for p in arrows if to_hex(p.get_edgecolor()) == stacks.BACKWARD_COLOR]
     # per step: the chain arrow, the arrow from x_t and the arrow up to the concatenation

@@ -143,7 +143,7 @@ def _bidirectional_step(ax: Axes, t: int, n_steps: int) -> None:
     patch = ax.patches[-1]
     patch.set_x(cx - _CAT_W / 2)
     patch.set_width(_CAT_W)
-    ax.texts[-1].set_text(f"$[\\overrightarrow{{h}}_{{{t}}}; \\overleftarrow{{h}}_{{{t}}}]$")
+    ax.texts[-1].set_text(f"$[\\overrightarrow{{h}}_{{{t}}}, \\overleftarrow{{h}}_{{{t}}}]$")
     _box(ax, cx, r["y"], f"$\\hat{{y}}_{{{t}}}$", OUTPUT_COLOR, 12)
     top_x = r["x"] + _BOX_H / 2
     _link(ax, (cx - 0.12, top_x), (xf, r["fwd"] - _BOX_H / 2))
@@ -163,7 +163,7 @@ def draw_bidirectional(n_steps: int = 4) -> Figure:
 
     The forward chain :math:`\\overrightarrow{h}_t` runs left to right, the backward chain
     :math:`\\overleftarrow{h}_t` (orange) right to left; both read every :math:`x_t`, and
-    :math:`\\hat y_t` reads their concatenation :math:`[\\overrightarrow{h}_t;
+    :math:`\\hat y_t` reads their concatenation :math:`[\\overrightarrow{h}_t,
     \\overleftarrow{h}_t]`, so each output sees the whole sequence. The drawing holds
     ``2 * n_steps`` green boxes.
     """

@@ -241,8 +241,11 @@ def lstm_step_backward(
     """Backward of one LSTM step.
 
     Args:
-        dh, dc: (N, H) gradients of the loss with respect to this step's h and c (dh (N, P)
-            with a projection).
+        dh: (N, H) gradient of the loss with respect to this step's h ((N, P) with a
+            projection), from the output and from the next step together.
+        dc: (N, H) the gradient arriving along the cell state from the next step only
+            (zeros after the last step). The path through ``h_t = o_t * tanh(c_t)`` is added
+            here, so the full gradient with respect to ``c_t`` is ``dc`` plus that term.
 
     Returns:
         dx (N, D), dh_prev (N, H) (or (N, P)), dc_prev (N, H), grads with the keys of the

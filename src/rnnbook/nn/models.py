@@ -302,7 +302,7 @@ class Seq2Seq(nn.Module):
     The encoder reads ``src (S, N)`` with ``src_lengths (N,)`` (padding never reaches its
     final state); the decoder starts from that final state, the context vector. Attention
     scores every encoder output ``h_j`` against a decoder state ``s`` by
-    ``e_j = v · tanh(W_s s + W_h h_j)`` (padded ``j`` masked out), takes ``α = softmax(e)``
+    ``e_j = v · tanh(W_q s + W_k h_j)`` (padded ``j`` masked out), takes ``α = softmax(e)``
     and reads the context ``c = Σ_j α_j h_j``. Where it sits is ``attention``:
 
     * ``False``: no attention; the decoder sees the source only through its initial state.
@@ -370,8 +370,8 @@ class Seq2Seq(nn.Module):
         )
         self.dropout = nn.Dropout(dropout)
         if self.attention:
-            self.query = nn.Linear(hidden_size, hidden_size, bias=False)  # W_s
-            self.key = nn.Linear(hidden_size, hidden_size)  # W_h
+            self.query = nn.Linear(hidden_size, hidden_size, bias=False)  # W_q
+            self.key = nn.Linear(hidden_size, hidden_size)  # W_k
             self.score = nn.Linear(hidden_size, 1, bias=False)  # v
         self.head = nn.Linear(hidden_size + context, tgt_vocab_size)
         # memory h_j + W_e x_j: what attention reads at j is partly the token x_j itself
@@ -396,10 +396,10 @@ class Seq2Seq(nn.Module):
         """Contexts ``(..., N, H)`` and weights ``(..., N, S)`` for decoder states ``queries``.
 
         ``queries`` is ``(N, H)`` (one step) or ``(T, N, H)`` (all steps). For each query
-        ``s``, ``e_j = v · tanh(W_s s + W_h h_j)`` for every source position ``j`` of
+        ``s``, ``e_j = v · tanh(W_q s + W_k h_j)`` for every source position ``j`` of
         ``memory (S, N, H)``; positions where ``mask (S, N)`` is False get ``e_j = -inf``
         (weight 0); ``α = softmax_j(e)``; the context is ``Σ_j α_j h_j``. ``keys`` is
-        ``W_h h_j`` precomputed (:meth:`keys`), as a decoder loop does once per sentence.
+        ``W_k h_j`` precomputed (:meth:`keys`), as a decoder loop does once per sentence.
         """
         if not self.attention:
             raise ValueError("attend needs a model built with attention")
@@ -411,7 +411,7 @@ class Seq2Seq(nn.Module):
         return context, alpha.transpose(-1, -2)
 
     def keys(self, memory: Tensor) -> Tensor | None:
-        """``W_h h_j`` for every encoder output of ``memory (S, N, H)`` (None without attention)."""
+        """``W_k h_j`` for every encoder output of ``memory (S, N, H)`` (None without attention)."""
         return self.key(memory) if self.attention else None
 
     def decode_step(

@@ -25,6 +25,21 @@ exercise  checker                             mistakes it recognises
 10.5      :func:`check_bleu`                  hypotheses and references swapped, references in
                                               another order than the hypotheses, the mean of
                                               sentence BLEU instead of corpus BLEU
+10.7      :func:`check_beam_by_hand`          (greedy and beam 2 worked by hand on
+                                              :data:`BY_HAND`) greedy stopping at <eos> or
+                                              looking ahead, the finished hypothesis dropped,
+                                              beam 2 equal to greedy, no length normalisation,
+                                              <eos> left out of the length, the probability,
+                                              a base-10 logarithm, the wrong sign, the
+                                              normalised score for the raw one or back, exp of
+                                              the score, <eos> written in an output
+10.8      :func:`check_padding_experiment`    (attention on padding without the mask, on
+                                              :func:`padding_model`) values that do not
+                                              reproduce, the model's mask left in (0), the
+                                              weight on real positions, the sum over sentences,
+                                              the mean over padded sentences only, non-zero
+                                              masked weights, the padded share counted in
+                                              sentences, divided by each length or inverted
 ========  ==================================  ================================================
 
 Arrays are time-major: target ids ``(T, N)`` framed ``<bos> … <eos>`` and padded with
@@ -33,20 +48,26 @@ Arrays are time-major: target ids ``(T, N)`` framed ``<bos> … <eos>`` and padd
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from rnnbook.checks._feedback import call, expect_close, expect_shape, fail, matches, passed
 
 __all__ = [
+    "BY_HAND",
     "check_attention_weights",
+    "check_beam_by_hand",
     "check_beam_search",
     "check_bleu",
     "check_masked_cross_entropy",
+    "check_padding_experiment",
     "check_teacher_forcing_pair",
+    "padding_model",
 ]
 
 IGNORE = -100
@@ -432,3 +453,268 @@ def check_bleu(bleu: Callable[[Sequence[str], Sequence[str]], float]) -> None:
         fail(ex, "the score changes when the pairs are listed in another order; pair each "
                  "hypothesis with its own reference.")  # fmt: skip
     passed(ex, "corpus BLEU against references in the hypotheses' order.")
+
+
+# --------------------------------------------------------------------------- exercise 10.7
+
+BY_HAND = {
+    (): {"A": 0.5, "B": 0.45, "<eos>": 0.05},
+    ("A",): {"C": 0.4, "D": 0.35, "<eos>": 0.25},
+    ("B",): {"C": 0.48, "D": 0.02, "<eos>": 0.5},
+}
+"""Exercise 10.7's model: P(next | words so far); after two words <eos> has probability 1."""
+
+_TOKENS = ("<eos>", "A", "B", "C", "D")
+
+
+def _by_hand_log_probs(prefix: tuple) -> np.ndarray:
+    """Exercise 10.7's model as ``next_log_probs`` over the ids of ``_TOKENS`` (bos = -1)."""
+    words = tuple(_TOKENS[i] for i in prefix[1:])
+    table = BY_HAND.get(words, {"<eos>": 1.0})
+    with np.errstate(divide="ignore"):
+        return np.log([table.get(t, 0.0) for t in _TOKENS])
+
+
+def _by_hand_answers() -> dict[str, Any]:
+    """Greedy's and beam 2's outputs on :data:`BY_HAND`, from the reference rules of 10.4."""
+    outputs = {}
+    for name, k, alpha in (("greedy", 1, 0.0), ("beam 0", 2, 0.0), ("beam 1", 2, 1.0)):
+        ids = _reference_beam(_by_hand_log_probs, -1, 0, k, 3, alpha)
+        logp = sum(float(_by_hand_log_probs((-1, *ids[:t]))[i]) for t, i in enumerate([*ids, 0]))
+        outputs[name] = ([_TOKENS[i] for i in ids], logp, logp / (len(ids) + 1) ** alpha)
+    return outputs
+
+
+def _as_words(ex: str, name: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = value.split()
+    if not isinstance(value, list | tuple) or not all(isinstance(w, str) for w in value):
+        fail(ex, f"{name} should be a list of words such as ['A', 'D']; got {value!r}.")
+    words = [w.strip().upper() if w.strip().lower() != "<eos>" else "<eos>" for w in value]
+    if "<eos>" in words:
+        fail(ex, f"{name} contains <eos>: write the output without it, as the decoders return it.")
+    return words
+
+
+def _as_number(ex: str, name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        fail(ex, f"{name} should be a number; got {value!r}.")
+    return float(value)
+
+
+def _named_number(ex: str, name: str, got: float, right: float, wrong: dict[str, float]) -> None:
+    """Fail naming the first entry of ``wrong`` that ``got`` matches (3 decimals suffice)."""
+    if math.isclose(got, right, abs_tol=1e-3):
+        return
+    for message, value in wrong.items():
+        if math.isclose(got, value, abs_tol=1e-3):
+            fail(ex, f"{name} = {got:.4f}: {message}")
+    fail(ex, f"{name} = {got:.4f} is not right; work it out from the table (natural logarithms).")
+
+
+def check_beam_by_hand(
+    greedy_output: Any,
+    greedy_log_p: Any,
+    beam_output_0: Any,
+    beam_log_p_0: Any,
+    beam_output_1: Any,
+    beam_score_1: Any,
+) -> None:
+    """Check exercise 10.7: greedy decoding and beam search (k = 2) on :data:`BY_HAND`.
+
+    Outputs are lists of words without <eos>; log-probabilities are natural logarithms of
+    P(y | x) with <eos> included; beam_score_1 is log P(y | x) / |y| with <eos> counted in
+    |y|. Expected: greedy ['A', 'C'], ln 0.2; beam α = 0 ['B'], ln 0.225; beam α = 1
+    ['B', 'C'], ln 0.216 / 3. Answers within 1e-3 pass (float32 included).
+    """
+    ex = "10.7"
+    answers = _by_hand_answers()
+    g_words, g_logp, _ = answers["greedy"]
+    b0_words, b0_logp, _ = answers["beam 0"]
+    b1_words, b1_logp, b1_score = answers["beam 1"]
+    got = _as_words(ex, "greedy_output", greedy_output)
+    if got != g_words:
+        if got == ["A"]:
+            fail(ex, "greedy_output = ['A']: after A greedy takes the most likely next word, "
+                     "C (0.4), not <eos> (0.25).")  # fmt: skip
+        fail(ex, f"greedy_output = {got}: greedy takes the most likely word at each step and "
+                 "never looks back: A (0.5 > 0.45) first, then the best word after A.")  # fmt: skip
+    got_logp = _as_number(ex, "greedy_log_p", greedy_log_p)
+    _named_number(ex, "greedy_log_p", got_logp, g_logp, {
+        "this is the probability 0.5 · 0.4 · 1; give its natural logarithm.": math.exp(g_logp),
+        "this is a base-10 logarithm; use the natural one (log_softmax's).": g_logp / math.log(10),
+        "the sign is wrong: a log-probability is negative (this is the negative "
+        "log-likelihood).": -g_logp,
+        "this is the length-normalised score (α = 1); give log P(y | x) itself.": g_logp / 3,
+    })  # fmt: skip
+    got = _as_words(ex, "beam_output_0", beam_output_0)
+    if got != b0_words:
+        if got == b1_words:
+            fail(ex, "beam_output_0 = ['B', 'C']: the finished hypothesis B <eos> was dropped. "
+                     "At step 2 it ranks first (0.45 · 0.5 = 0.225), so it is set aside as "
+                     "finished and competes at the end.")  # fmt: skip
+        if got == g_words:
+            fail(ex, "beam_output_0 = greedy's output: with two beams, B stays alive at step 1 "
+                     "(0.45 is second best), so its continuations are scored too.")  # fmt: skip
+        fail(ex, f"beam_output_0 = {got}: follow the chapter's rules step by step (the best "
+                 "2k = 4 continuations, finished ones among the best k set aside).")  # fmt: skip
+    got_logp = _as_number(ex, "beam_log_p_0", beam_log_p_0)
+    _named_number(ex, "beam_log_p_0", got_logp, b0_logp, {
+        "that is the log-probability of B C; the output B ends with <eos> after B, "
+        "0.45 · 0.5.": b1_logp,
+        "this is the probability 0.45 · 0.5; give its natural logarithm.": math.exp(b0_logp),
+        "this is a base-10 logarithm; use the natural one (log_softmax's).": b0_logp / math.log(10),
+        "the sign is wrong: a log-probability is negative.": -b0_logp,
+    })  # fmt: skip
+    got = _as_words(ex, "beam_output_1", beam_output_1)
+    if got != b1_words:
+        if got == b0_words:
+            fail(ex, f"beam_output_1 = ['B']: that is the winner without length normalisation. "
+                     f"With α = 1, B <eos> scores {b0_logp:.4f} / 2 = {b0_logp / 2:.4f} and "
+                     f"B C <eos> {b1_logp:.4f} / 3 = {b1_score:.4f}.")  # fmt: skip
+        if got == g_words:
+            fail(ex, f"beam_output_1 = greedy's output: A C <eos> scores {g_logp:.4f} / 3 = "
+                     f"{g_logp / 3:.4f}, below B C <eos>'s {b1_score:.4f}.")  # fmt: skip
+        fail(ex, f"beam_output_1 = {got}: rank the finished hypotheses by log P / |y| "
+                 "(<eos> counted in |y|).")  # fmt: skip
+    got_score = _as_number(ex, "beam_score_1", beam_score_1)
+    _named_number(ex, "beam_score_1", got_score, b1_score, {
+        "this is the raw log-probability; divide by |y|^α = 3 (<eos> counted).": b1_logp,
+        "<eos> is not counted in the length: B C <eos> has |y| = 3.": b1_logp / 2,
+        "this is exp of the score, the geometric mean probability per token; give the "
+        "score itself, log P / |y|.": math.exp(b1_score),
+        "this is a base-10 logarithm; use the natural one.": b1_score / math.log(10),
+        "the sign is wrong: the score is a mean log-probability, negative.": -b1_score,
+    })  # fmt: skip
+    passed(ex, f"greedy A C ({g_logp:.4f}); beam 2 finds B ({b0_logp:.4f}) with α = 0 and "
+               f"B C ({b1_score:.4f} per token) with α = 1: both beat greedy.")  # fmt: skip
+
+
+# --------------------------------------------------------------------------- exercise 10.8
+
+
+@functools.cache
+def _padding_batch() -> tuple[np.ndarray, np.ndarray, int, int]:
+    from rnnbook.data import encode_pairs, load_translation
+
+    data = load_translation("numbers", seed=0)
+    src, lengths, _, _ = encode_pairs(data.train[::700][:12], data.src_vocab, data.tgt_vocab)
+    return src, lengths, len(data.src_vocab), len(data.tgt_vocab)
+
+
+def padding_model(run_seed: int) -> tuple[Any, Any, Any]:
+    """Exercise 10.8's untrained model and batch: ``(model, src (S, N), src_lengths (N,))``.
+
+    A ``Seq2Seq`` with additive attention (16-dimensional embeddings, 32 GRU units, fused)
+    initialised after ``torch.manual_seed(run_seed)``, in eval mode; twelve French numbers
+    of 1 to 9 tokens, padded to the longest (S = 9, N = 12).
+    """
+    import torch
+
+    from rnnbook.nn import Seq2Seq
+
+    src, lengths, v_src, v_tgt = _padding_batch()
+    torch.manual_seed(int(run_seed))
+    model = Seq2Seq(v_src, v_tgt, embed_dim=16, hidden_size=32, attention="bahdanau", fused=True)
+    return model.eval(), torch.as_tensor(src), torch.as_tensor(lengths)
+
+
+def _padding_weights(run_seed: int) -> dict[str, float]:
+    """The first step's weight on padding, unmasked, with the variants of plausible mistakes."""
+    import torch
+
+    model, src, lengths = padding_model(run_seed)
+    with torch.no_grad():
+        memory, state, mask = model.encode(src, lengths)
+        _, alpha = model.attend(state[-1], memory, torch.ones_like(mask))  # (N, S)
+    on_pad = (alpha * ~mask.T).sum(1).double().numpy()  # (N,)
+    padded = (~mask).any(0).numpy()
+    return {
+        "right": float(on_pad.mean()),
+        "real": float(1 - on_pad.mean()),
+        "summed": float(on_pad.sum()),
+        "padded only": float(on_pad[padded].mean()),
+    }
+
+
+_PADDING_MISTAKES = {
+    "real": "this is the weight on the real positions; measure the weight on the padded ones "
+    "(where mask is False).",
+    "summed": "the weights on padding are summed over the sentences; average them over the N "
+    "sentences.",
+    "padded only": "the average runs over the padded sentences only; average over all N "
+    "sentences of the batch (a sentence without padding contributes 0).",
+}
+
+
+def check_padding_experiment(
+    unmasked: Any, masked: Any, padded_share: Any, run_seeds: Any, rtol: float = 1e-4
+) -> None:
+    """Check exercise 10.8: the attention weight that lands on padding, with and without mask.
+
+    For each seed in run_seeds, :func:`padding_model` (seed) gives a model and a batch; at
+    the decoder's first step (query ``state[-1]``) ``unmasked[i]`` is the weight that
+    ``model.attend`` puts on padded positions with an all-True mask, summed per sentence
+    and averaged over the N sentences; ``masked[i]`` the same with the model's mask (0).
+    padded_share is the share of the batch's S × N positions that are padding. The checker
+    reruns every model and accepts values within ``rtol`` (float32 included).
+    """
+    ex = "10.8"
+    try:
+        run_seeds = [int(s) for s in run_seeds]
+    except (TypeError, ValueError):
+        fail(ex, f"run_seeds should be a list of integer seeds; got {run_seeds!r}.")
+    if not run_seeds:
+        fail(ex, "run_seeds is empty: measure at least one model (the exercise asks for 3).")
+    values = {}
+    for name, given in (("unmasked", unmasked), ("masked", masked)):
+        try:
+            values[name] = np.asarray(given, dtype=float).ravel()
+        except (TypeError, ValueError):
+            fail(ex, f"{name} should be a list of numbers, one per run seed; got {given!r}.")
+        if values[name].shape != (len(run_seeds),):
+            fail(ex, f"{name} holds {values[name].size} values; expected one per run seed, "
+                     f"{len(run_seeds)}.")  # fmt: skip
+    src, lengths, _, _ = _padding_batch()
+    S, N = src.shape
+    share = float(np.mean(S - lengths) / S)
+    got_share = _as_number(ex, "padded_share", padded_share)
+    if not math.isclose(got_share, share, rel_tol=rtol):
+        wrong = {
+            "this is the share of sentences that hold padding; count padded positions out of "
+            "all S × N.": float(np.mean(lengths < S)),
+            "this divides the padding by each sentence's length; divide by S, the padded "
+            "length, so that the shares of real and padded positions add up to 1.": float(
+                np.mean((S - lengths) / lengths)
+            ),
+            "this is the share of real positions; padded_share counts the padding.": 1 - share,
+        }
+        for message, value in wrong.items():
+            if math.isclose(got_share, value, rel_tol=rtol):
+                fail(ex, f"padded_share = {got_share:.6g}: {message}")
+        n_pad = int(np.sum(S - lengths))
+        fail(ex, f"padded_share = {got_share:.6g}, expected {share:.6g}: the batch has "
+                 f"{n_pad} padded positions out of S × N = {S * N}.")  # fmt: skip
+    if np.any(np.abs(values["masked"]) > 1e-6):
+        i = int(np.argmax(np.abs(values["masked"]) > 1e-6))
+        fail(ex, f"masked[{i}] = {values['masked'][i]:.6g}: with the model's mask, the padded "
+                 "scores are -inf and their weights exactly 0. Pass the mask returned by "
+                 "model.encode.")  # fmt: skip
+    for i, s in enumerate(run_seeds):
+        reference = _padding_weights(s)
+        got = values["unmasked"][i]
+        if math.isclose(got, reference["right"], rel_tol=rtol):
+            continue
+        if abs(got) < 1e-6:
+            fail(ex, f"unmasked[{i}] = 0: the model's mask was used. Remove it by passing "
+                     "torch.ones_like(mask), so that padded positions compete too.")  # fmt: skip
+        for name, message in _PADDING_MISTAKES.items():
+            if math.isclose(got, reference[name], rel_tol=rtol):
+                fail(ex, f"unmasked[{i}] = {got:.6g}: {message}")
+        fail(ex, f"unmasked[{i}] = {got:.6g} does not reproduce: padding_model({s}) puts "
+                 f"{reference['right']:.6g} of its first step's attention on padding (query "
+                 "state[-1], an all-True mask, the weight on padded positions summed per "
+                 "sentence and averaged over the sentences).")  # fmt: skip
+    mean = float(values["unmasked"].mean())
+    passed(ex, f"your numbers reproduce: without the mask, {mean:.3f} of the weight lands on "
+               f"padding, which is {share:.3f} of the positions.")  # fmt: skip

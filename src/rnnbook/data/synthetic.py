@@ -366,6 +366,31 @@ def _aside(rng: np.random.Generator) -> list[str]:
     return aside.split(" ") if aside else []
 
 
+def _fill_slots(
+    words: list[str], rng: np.random.Generator, slots: dict[str, tuple[list[str], str]]
+) -> tuple[list[str], list[str]]:
+    """Tokens and tags of a context: a slot word ("{last}") becomes a draw from its list with
+    its tag; every other word stays and is tagged O."""
+    toks, tags = [], []
+    for w in words:
+        if w in slots:
+            choices, tag = slots[w]
+            toks.append(choices[rng.integers(len(choices))])
+            tags.append(tag)
+        else:
+            toks.append(w)
+            tags.append("O")
+    return toks, tags
+
+
+def _tagged_dataset(
+    sentences: dict[tuple[str, ...], tuple[str, ...]], val_frac: float, test_frac: float, seed: int
+) -> SequenceDataset:
+    tokens = [list(t) for t in sentences]
+    y = [[NER_TAGS.index(t) for t in tags] for tags in sentences.values()]
+    return _word_dataset(tokens, y, NER_TAGS, val_frac, test_frac, seed)
+
+
 def _surnames() -> list[str]:
     from rnnbook.data.names import _faker_surnames
 
@@ -403,18 +428,9 @@ def ner_sentences(
         readings = _AMBIGUOUS[word]
         tag = sorted(readings)[rng.integers(2)]
         context = readings[tag][rng.integers(len(readings[tag]))].split(" ") + _aside(rng)
-        toks, tags = [word], [tag]
-        for w in context:
-            if w == "{last}":
-                toks.append(surnames[rng.integers(len(surnames))])
-                tags.append("PER")
-            else:
-                toks.append(w)
-                tags.append("O")
-        sentences.setdefault(tuple(toks), tuple(tags))
-    tokens = [list(t) for t in sentences]
-    y = [[NER_TAGS.index(t) for t in tags] for tags in sentences.values()]
-    return _word_dataset(tokens, y, NER_TAGS, val_frac, test_frac, seed)
+        toks, tags = _fill_slots(context, rng, {"{last}": (surnames, "PER")})
+        sentences.setdefault((word, *toks), (tag, *tags))
+    return _tagged_dataset(sentences, val_frac, test_frac, seed)
 
 
 GAP_PAIRS = (
@@ -537,6 +553,7 @@ def ambiguous_name_sentences(
         raise ValueError(f"need n >= 10 draws, got {n}")
     rng = np.random.default_rng(seed)
     surnames = [s for s in _surnames() if s not in AMBIGUOUS_NAMES and s not in _CITIES]
+    slots = {"{last}": (surnames, "PER"), "{city}": (_CITIES, "LOC")}
     names = sorted(AMBIGUOUS_NAMES)
     sentences: dict[tuple[str, ...], tuple[str, ...]] = {}
     for _ in range(n):
@@ -544,22 +561,11 @@ def ambiguous_name_sentences(
         kind = AMBIGUOUS_NAMES[name][rng.integers(2)]
         contexts = _NAME_CONTEXTS[kind]
         prefix = _NAME_PREFIXES[rng.integers(len(_NAME_PREFIXES))]
-        toks = (prefix.split(" ") if prefix else []) + [name]
-        tags = ["O"] * (len(toks) - 1) + [kind]
-        for w in contexts[rng.integers(len(contexts))].split(" "):
-            if w == "{last}":
-                toks.append(surnames[rng.integers(len(surnames))])
-                tags.append("PER")
-            elif w == "{city}":
-                toks.append(_CITIES[rng.integers(len(_CITIES))])
-                tags.append("LOC")
-            else:
-                toks.append(w)
-                tags.append("O")
-        sentences.setdefault(tuple(toks), tuple(tags))
-    tokens = [list(t) for t in sentences]
-    y = [[NER_TAGS.index(t) for t in tags] for tags in sentences.values()]
-    return _word_dataset(tokens, y, NER_TAGS, val_frac, test_frac, seed)
+        head = (prefix.split(" ") if prefix else []) + [name]
+        context = contexts[rng.integers(len(contexts))].split(" ")
+        toks, tags = _fill_slots(context, rng, slots)
+        sentences.setdefault((*head, *toks), (*["O"] * (len(head) - 1), kind, *tags))
+    return _tagged_dataset(sentences, val_frac, test_frac, seed)
 
 
 def digit_pair_sums(

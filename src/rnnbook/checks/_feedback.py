@@ -25,11 +25,12 @@ Three things make a failure read like a tutor rather than a crash:
 from __future__ import annotations
 
 import linecache
+import math
 import os
 import re
 import sysconfig
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -406,6 +407,36 @@ def distinct(expected: float, got: float, digits: int = 6) -> tuple[str, str]:
         if a != b or expected == got:
             return a, b
     return a, b
+
+
+def expect_by_hand(
+    exercise: str,
+    answers: Any,
+    expected: Mapping[str, tuple[float, list[tuple[str, float]]]],
+    as_number: Callable[[str, Any], float],
+    rel_tol: float,
+    otherwise: str,
+) -> None:
+    """Check numbers worked out by hand (the derivation exercises).
+
+    ``expected`` maps each key of ``answers`` to its right value and the ``(message, wrong
+    value)`` pairs of known mistakes. ``as_number(key, value)`` turns an answer into a float
+    or fails with the checker's message. A number that matches a known wrong value gets that
+    message; any other wrong number gets ``"{key} = {got} " + otherwise``.
+    """
+    if not isinstance(answers, Mapping):
+        fail(exercise, f"`answers` should be a dict of numbers, got {type(answers).__name__}.")
+    missing = [key for key in expected if answers.get(key) is None]
+    if missing:
+        fail(exercise, f"fill in {', '.join(missing)} (a number each, worked out by hand).")
+    for key, (value, mistakes) in expected.items():
+        got = as_number(key, answers[key])
+        if math.isclose(got, value, rel_tol=rel_tol):
+            continue
+        for message, wrong in mistakes:
+            if math.isclose(got, wrong, rel_tol=rel_tol):
+                fail(exercise, f"{key} = {got:.6g}: {message}")
+        fail(exercise, f"{key} = {got:.6g} {otherwise}")
 
 
 def check_outputs(

@@ -62,7 +62,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnbook.checks._feedback import Hint, call, expect_shape, fail, passed
+from rnnbook.checks._feedback import Hint, call, expect_by_hand, expect_shape, fail, passed
 
 __all__ = [
     "check_clip_and_step",
@@ -531,20 +531,14 @@ def check_units(answers: dict[str, float]) -> None:
     significant digits are enough (relative tolerance 2e-3).
     """
     ex = "3.7"
-    expected = _units_answers()
-    if not isinstance(answers, dict):
-        fail(ex, f"`answers` should be a dict of numbers, got {type(answers).__name__}.")
-    missing = [key for key in expected if answers.get(key) is None]
-    if missing:
-        fail(ex, f"fill in {', '.join(missing)} (a number each, worked out by hand).")
-    for key, (value, mistakes) in expected.items():
-        got = _as_float(ex, key, answers[key], reduce="give one number.")
-        if math.isclose(got, value, rel_tol=2e-3):
-            continue
-        for message, wrong in mistakes:
-            if math.isclose(got, wrong, rel_tol=2e-3):
-                fail(ex, f"{key} = {got:.6g}: {message}")
-        fail(ex, f"{key} = {got:.6g} is not right (to four significant digits).")
+    expect_by_hand(
+        ex,
+        answers,
+        _units_answers(),
+        lambda key, value: _as_float(ex, key, value, reduce="give one number."),
+        rel_tol=2e-3,
+        otherwise="is not right (to four significant digits).",
+    )
     passed(ex, "all six conversions are right: bits, nats and perplexity are one quantity "
                "in three units.")  # fmt: skip
 

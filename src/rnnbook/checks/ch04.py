@@ -70,7 +70,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import math
 import re
 from collections.abc import Callable, Mapping
 
@@ -83,6 +82,7 @@ from rnnbook.checks._feedback import (
     call,
     call_with_shapes,
     check_outputs,
+    expect_by_hand,
     expect_close,
     expect_shape,
     fail,
@@ -827,24 +827,22 @@ def check_linear_rnn(answers: Mapping[str, float]) -> None:
     """Exercise 4.7 (derivation): ``answers`` maps ``dE_dw``, ``dE_du`` and ``n_factors``
     to the numbers worked out by hand for the one-unit linear RNN of :data:`LINEAR_RNN`."""
     ex = "4.7"
-    expected = _linear_answers()
-    if not isinstance(answers, Mapping):
-        fail(ex, f"`answers` should be a dict of numbers, got {type(answers).__name__}.")
-    missing = [key for key in expected if answers.get(key) is None]
-    if missing:
-        fail(ex, f"fill in {', '.join(missing)} (a number each, worked out by hand).")
-    for key, (value, mistakes) in expected.items():
-        got = np.asarray(answers[key], dtype=float)
+
+    def one_number(key: str, value: object) -> float:
+        got = np.asarray(value, dtype=float)
         if got.shape != ():
             fail(ex, f"{key} should be one number, got an array of shape {got.shape}.")
-        got = float(got)
-        if math.isclose(got, value, rel_tol=1e-6):
-            continue
-        for message, wrong in mistakes:
-            if math.isclose(got, wrong, rel_tol=1e-6):
-                fail(ex, f"{key} = {got:.6g}: {message}")
-        fail(ex, f"{key} = {got:.6g} is not right. Write h_1, h_2, h_3 in terms of w, u and "
-                 "the inputs, then add one term per use of the weight.")  # fmt: skip
+        return float(got)
+
+    expect_by_hand(
+        ex,
+        answers,
+        _linear_answers(),
+        one_number,
+        rel_tol=1e-6,
+        otherwise="is not right. Write h_1, h_2, h_3 in terms of w, u and the inputs, then add "
+        "one term per use of the weight.",
+    )
     passed(ex, "dE/dw, dE/du and the number of Jacobian factors are right: every use of a "
                "weight adds a term, carried to h_3 by one factor w per step.")  # fmt: skip
 
